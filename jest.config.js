@@ -1,0 +1,39 @@
+// Three kinds of test, selectable with --selectProjects:
+// - unit: `*.spec.ts` beside the code, no servers;
+// - integration: `*.integration-spec.ts`, one app or library against the real
+//   PostgreSQL, NATS and Redis named by the environment;
+// - e2e: `test/**/*.e2e-spec.ts`, the whole stack driven through the gateway.
+const fs = require('node:fs');
+
+const swcOptions = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+delete swcOptions.$schema;
+
+const shared = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  moduleNameMapper: { '^@confer/([^/]+)$': '<rootDir>/libs/$1/src' },
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/src/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.integration-spec.ts'],
+      testTimeout: 60_000,
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testTimeout: 180_000,
+    },
+  ],
+};

@@ -1,0 +1,3 @@
+export * from './load-config';
+export * from './platform-config';
+export * from './service-ports';

@@ -1,0 +1,3 @@
+export * from './confer-error';
+export * from './http-error.filter';
+export * from './request-errors';

@@ -1,0 +1,6 @@
+export * from './nats.module';
+export * from './outbox';
+export * from './outbox-relay';
+export * from './durable-consumer';
+export * from './streams';
+export * from './live';

@@ -1,0 +1,28 @@
+import { NatsConnection } from 'nats';
+
+/**
+ * Live deliveries go over core NATS, one subject per user: whatever gateway
+ * node holds that user's sockets subscribes to it. Losing one costs nothing;
+ * devices catch up from their sync cursor.
+ */
+export function liveSubject(userId: string): string {
+  return `confer.live.user.${userId}`;
+}
+
+/** What a device receives on its WebSocket, and what a live NATS message carries a list of. */
+export interface LiveFrame {
+  type: string;
+  seq: number;
+  data: unknown;
+}
+
+const encoder = new TextEncoder();
+
+/** Publishes each user's frames as one NATS message (one publish per user per batch). */
+export function publishLive(connection: NatsConnection, framesByUser: Map<string, LiveFrame[]>): void {
+  for (const [userId, frames] of framesByUser) {
+    if (frames.length > 0) {
+      connection.publish(liveSubject(userId), encoder.encode(JSON.stringify(frames)));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { JetStreamManager, RetentionPolicy, StorageType } from 'nats';
+
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  /** How long events stay for consumers that were away (default 7 days). */
+  maxAgeSeconds?: number;
+}
+
+const NANOS_PER_SECOND = 1_000_000_000;
+/** The window in which JetStream drops a second publish of the same Nats-Msg-Id. */
+export const DUPLICATE_WINDOW_SECONDS = 120;
+
+/** Creates the stream or brings its subjects up to date; safe to call on every start. */
+export async function ensureStream(manager: JetStreamManager, spec: StreamSpec): Promise<void> {
+  const config = {
+    name: spec.name,
+    subjects: spec.subjects,
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    max_age: (spec.maxAgeSeconds ?? 7 * 24 * 3600) * NANOS_PER_SECOND,
+    duplicate_window: DUPLICATE_WINDOW_SECONDS * NANOS_PER_SECOND,
+  };
+  try {
+    const info = await manager.streams.info(spec.name);
+    const same =
+      info.config.subjects.length === spec.subjects.length &&
+      spec.subjects.every((subject) => info.config.subjects.includes(subject));
+    if (!same) {
+      await manager.streams.update(spec.name, { subjects: spec.subjects });
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code !== '404') {
+      throw error;
+    }
+    await manager.streams.add(config);
+  }
+}
+
+/** Each service publishes its facts under `confer.<service>.>` into a stream of its own. */
+export function serviceStream(service: string): StreamSpec {
+  const token = service.replace(/-/g, '_');
+
+  return { name: `CONFER_${token.toUpperCase()}`, subjects: [`confer.${token}.>`] };
+}

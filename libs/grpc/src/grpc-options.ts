@@ -1,0 +1,54 @@
+import { GrpcOptions, Transport } from '@nestjs/microservices';
+import { GRPC_SERVICES, GrpcServiceKey, PROTO_ROOT } from '@confer/proto';
+
+/** How proto-loader maps messages to the objects ts-proto's interfaces describe. */
+export const PROTO_LOADER_OPTIONS = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  arrays: true,
+  includeDirs: [PROTO_ROOT],
+};
+
+/** Limits both sides agree on: large enough for a page of messages, small enough to bound memory. */
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+export function grpcServerOptions(service: GrpcServiceKey, url: string): GrpcOptions {
+  const { package: pkg, file } = GRPC_SERVICES[service];
+
+  return {
+    transport: Transport.GRPC,
+    options: {
+      package: pkg,
+      protoPath: file,
+      url,
+      loader: PROTO_LOADER_OPTIONS,
+      maxReceiveMessageLength: MAX_MESSAGE_BYTES,
+      maxSendMessageLength: MAX_MESSAGE_BYTES,
+      // On shutdown, let in-flight calls finish instead of cutting them off.
+      gracefulShutdown: true,
+    },
+  };
+}
+
+export function grpcClientOptions(service: GrpcServiceKey, url: string): GrpcOptions {
+  const { package: pkg, file } = GRPC_SERVICES[service];
+
+  return {
+    transport: Transport.GRPC,
+    options: {
+      package: pkg,
+      protoPath: file,
+      url,
+      loader: PROTO_LOADER_OPTIONS,
+      maxReceiveMessageLength: MAX_MESSAGE_BYTES,
+      maxSendMessageLength: MAX_MESSAGE_BYTES,
+      channelOptions: {
+        'grpc.keepalive_time_ms': 30_000,
+        'grpc.keepalive_timeout_ms': 10_000,
+      },
+    },
+  };
+}
