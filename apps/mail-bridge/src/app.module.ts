@@ -23,7 +23,7 @@ export class AppModule {
         DatabaseModule.forRootAsync({
           useFactory: () => ({ ...config.postgres, entities: ENTITIES, migrations: MIGRATIONS }),
         }),
-        NatsModule.forRootAsync({ useFactory: () => ({ url: config.natsUrl, name: config.platform.app }) }),
+        NatsModule.forRootAsync({ useFactory: () => ({ url: config.nats.url, name: config.platform.app }) }),
         HealthModule.forRoot({
           service: config.platform.app,
           checks: {

@@ -22,7 +22,7 @@ const schema = z.object({
 export interface MailBridgeConfig {
   platform: PlatformConfig;
   postgres: PostgresConfig;
-  natsUrl: string;
+  nats: { url: string; prefix: string };
 }
 
 export const MAIL_BRIDGE_CONFIG = Symbol('MAIL_BRIDGE_CONFIG');
@@ -33,6 +33,6 @@ export function loadMailBridgeConfig(env?: Record<string, string | undefined>): 
   return {
     platform: toPlatformConfig(APP, vars),
     postgres: toPostgresConfig(vars),
-    natsUrl: vars.NATS_URL,
+    nats: { url: vars.NATS_URL, prefix: vars.NATS_PREFIX },
   };
 }

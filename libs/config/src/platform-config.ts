@@ -32,6 +32,14 @@ export function postgresVariables(app: AppName) {
 
 export const natsVariables = {
   NATS_URL: urlVar('nats://127.0.0.1:4222', ['nats', 'tls']),
+  /**
+   * First token of every subject and stream name this deployment uses, so
+   * several deployments (or test runs) can share one NATS server.
+   */
+  NATS_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a lower-case token')
+    .default('confer'),
 };
 
 export const redisVariables = {

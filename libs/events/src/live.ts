@@ -5,8 +5,8 @@ import { NatsConnection } from 'nats';
  * node holds that user's sockets subscribes to it. Losing one costs nothing;
  * devices catch up from their sync cursor.
  */
-export function liveSubject(userId: string): string {
-  return `confer.live.user.${userId}`;
+export function liveSubject(prefix: string, userId: string): string {
+  return `${prefix}.live.user.${userId}`;
 }
 
 /** What a device receives on its WebSocket, and what a live NATS message carries a list of. */
@@ -19,10 +19,14 @@ export interface LiveFrame {
 const encoder = new TextEncoder();
 
 /** Publishes each user's frames as one NATS message (one publish per user per batch). */
-export function publishLive(connection: NatsConnection, framesByUser: Map<string, LiveFrame[]>): void {
+export function publishLive(
+  connection: NatsConnection,
+  prefix: string,
+  framesByUser: Map<string, LiveFrame[]>,
+): void {
   for (const [userId, frames] of framesByUser) {
     if (frames.length > 0) {
-      connection.publish(liveSubject(userId), encoder.encode(JSON.stringify(frames)));
+      connection.publish(liveSubject(prefix, userId), encoder.encode(JSON.stringify(frames)));
     }
   }
 }

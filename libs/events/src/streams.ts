@@ -37,9 +37,14 @@ export async function ensureStream(manager: JetStreamManager, spec: StreamSpec):
   }
 }
 
-/** Each service publishes its facts under `confer.<service>.>` into a stream of its own. */
-export function serviceStream(service: string): StreamSpec {
+/** The subject of one of a service's facts: `<prefix>.<service>.<resource>.<verb>`. */
+export function eventSubject(prefix: string, service: string, event: string): string {
+  return `${prefix}.${service.replace(/-/g, '_')}.${event}`;
+}
+
+/** Each service publishes its facts under `<prefix>.<service>.>` into a stream of its own. */
+export function serviceStream(prefix: string, service: string): StreamSpec {
   const token = service.replace(/-/g, '_');
 
-  return { name: `CONFER_${token.toUpperCase()}`, subjects: [`confer.${token}.>`] };
+  return { name: `${prefix}_${token}`.toUpperCase(), subjects: [`${prefix}.${token}.>`] };
 }

@@ -54,6 +54,21 @@ export enum HistoryDirection {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
+export enum RecentView {
+  RECENT_VIEW_UNSPECIFIED = "RECENT_VIEW_UNSPECIFIED",
+  /**
+   * RECENT_VIEW_FOLDED - Pinned sessions and discussions stand alone; private and group chats are
+   * folded into one folder entry each (the default).
+   */
+  RECENT_VIEW_FOLDED = "RECENT_VIEW_FOLDED",
+  /** RECENT_VIEW_FLAT - Every conversation on its own. */
+  RECENT_VIEW_FLAT = "RECENT_VIEW_FLAT",
+  /** RECENT_VIEW_PRIVATE_FOLDER - The inside of a folder: only private chats, or only group chats. */
+  RECENT_VIEW_PRIVATE_FOLDER = "RECENT_VIEW_PRIVATE_FOLDER",
+  RECENT_VIEW_GROUP_FOLDER = "RECENT_VIEW_GROUP_FOLDER",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
 export interface Conversation {
   id: string;
   orgId: string;
@@ -188,19 +203,35 @@ export interface ReadState {
   unreadCount: number;
 }
 
+/**
+ * One entry of the home list: a conversation, or (in the folded view) a
+ * folder standing for all of the user's private chats or all group chats.
+ */
 export interface RecentSession {
   conversation: Conversation | undefined;
   lastMessage: Message | undefined;
   unreadStyle: UnreadStyle;
+  /** For a folder: the sum over its conversations. */
   unreadCount: number;
   hasUnread: boolean;
   pinned: boolean;
   muted: boolean;
+  /** Newest activity (RFC 3339): the list's order. */
+  lastActivityAt: string;
+  /** Set instead of `conversation` for a folder entry. */
+  folder: RecentFolder | undefined;
+}
+
+export interface RecentFolder {
+  /** CONVERSATION_KIND_PRIVATE or CONVERSATION_KIND_GROUP. */
+  kind: ConversationKind;
+  conversationCount: number;
 }
 
 export interface ListRecentSessionsRequest {
   limit: number;
   cursor: string;
+  view: RecentView;
 }
 
 export interface RecentSessionPage {

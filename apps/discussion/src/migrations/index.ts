@@ -1,0 +1,4 @@
+import { InitialSchema1764806400000 } from './1764806400000-initial-schema';
+
+/** Every migration of this app, oldest first. Never edit one that has shipped; add a new one. */
+export const MIGRATIONS = [InitialSchema1764806400000];
