@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { DEMO_ADMIN, DEMO_PASSWORD } from '@confer/stack';
+
 import { replayLog, ReplayReport } from './replay';
 
 const USAGE = `Usage: npm run replay -- [options] FILE
@@ -33,8 +35,8 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       gateway: { type: 'string', default: 'http://127.0.0.1:3000' },
-      'admin-email': { type: 'string', default: 'admin@demo.confer.example' },
-      'admin-password': { type: 'string', default: 'confer-demo' },
+      'admin-email': { type: 'string', default: DEMO_ADMIN.email },
+      'admin-password': { type: 'string', default: DEMO_PASSWORD },
       speed: { type: 'string', default: '1' },
       devices: { type: 'string', default: '1' },
       window: { type: 'string', default: '64' },
