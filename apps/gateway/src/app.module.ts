@@ -1,0 +1,96 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { NatsConnection } from 'nats';
+
+import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events';
+import { HealthModule, READINESS_CHECKS } from '@confer/health';
+import { LoggingModule } from '@confer/logging';
+
+import { AuthModule } from './auth/auth.module';
+import { Public } from './auth/public.decorator';
+import {
+  AUTH,
+  AuthClient,
+  CONTACTS,
+  ContactsClient,
+  DISCUSSION,
+  DiscussionClient,
+  MESSAGING,
+  MessagingClient,
+} from './clients/service-clients';
+import { ServiceClientsModule } from './clients/service-clients.module';
+import { describeReadinessCheck } from './clients/service-readiness';
+import { GATEWAY_CONFIG, GatewayConfig } from './config';
+import { ConversationsHttpController } from './conversations/conversations.http.controller';
+import { DiscussionsHttpController } from './discussions/discussions.http.controller';
+import { IdempotencyStore } from './idempotency/idempotency.store';
+import { RedisModule } from './idempotency/redis.module';
+import { LiveGateway } from './live/live.gateway';
+import { MessagesHttpController } from './messages/messages.http.controller';
+import { MessagesService } from './messages/messages.service';
+import { RecentSessionsHttpController } from './recent-sessions/recent-sessions.http.controller';
+import { SyncHttpController } from './sync/sync.http.controller';
+import { UsersHttpController } from './users/users.http.controller';
+import { UsersService } from './users/users.service';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    const health = HealthModule.forRoot({
+      service: config.platform.app,
+      checks: {
+        provide: READINESS_CHECKS,
+        inject: [NATS_CONNECTION, MESSAGING, DISCUSSION, CONTACTS, AUTH],
+        useFactory: (
+          nats: NatsConnection,
+          messaging: MessagingClient,
+          discussion: DiscussionClient,
+          contacts: ContactsClient,
+          auth: AuthClient,
+        ) => [
+          natsReadinessCheck(nats),
+          describeReadinessCheck('messaging', messaging),
+          describeReadinessCheck('discussion', discussion),
+          describeReadinessCheck('contacts', contacts),
+          describeReadinessCheck('auth-2fa', auth),
+        ],
+      },
+    });
+    // Probes and scrapers carry no token.
+    for (const controller of health.controllers ?? []) {
+      Public()(controller);
+    }
+
+    return {
+      module: AppModule,
+      imports: [
+        {
+          module: ConfigHolder,
+          global: true,
+          providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+          exports: [GATEWAY_CONFIG],
+        },
+        LoggingModule.forRoot({ service: config.platform.app, level: config.platform.logLevel }),
+        NatsModule.forRootAsync({
+          useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
+        }),
+        RedisModule.forRoot(config.redis.url),
+        ServiceClientsModule.forRoot(config),
+        AuthModule,
+        health,
+      ],
+      controllers: [
+        UsersHttpController,
+        ConversationsHttpController,
+        MessagesHttpController,
+        DiscussionsHttpController,
+        RecentSessionsHttpController,
+        SyncHttpController,
+      ],
+      providers: [MessagesService, UsersService, IdempotencyStore, LiveGateway],
+    };
+  }
+}
+
+/** Makes the validated configuration injectable everywhere. */
+@Module({})
+class ConfigHolder {}

@@ -1,0 +1,47 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+
+import { AuthError } from '@confer/errors';
+import { normaliseCorrelationId } from '@confer/logging';
+
+import { AuthenticatedRequest, bearerToken, callerOf } from './authenticated-request';
+import { IS_PUBLIC } from './public.decorator';
+import { SESSION_GATE, SessionGate, TOKEN_VERIFIER, TokenVerifier } from './token-verifier';
+
+/**
+ * The global guard: every HTTP route needs a valid bearer token unless marked
+ * @Public(). Verification and the session gate are the two seams: which issuer
+ * signed the token, and whether the session may use this route yet.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(SESSION_GATE) private readonly gate: SessionGate,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') {
+      return true;
+    }
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request.headers.authorization);
+    if (!token) {
+      throw AuthError.missingToken();
+    }
+    const verified = await this.verifier.verify(token);
+    await this.gate.admit(verified, { path: request.path, method: request.method });
+    request.token = verified;
+    request.caller = callerOf(verified, normaliseCorrelationId(request.id));
+
+    return true;
+  }
+}

@@ -1,0 +1,49 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+
+export class ErrorBodyDto {
+  @ApiProperty({ example: 'conversation.not_member', description: 'Stable dotted error code.' })
+  code!: string;
+
+  @ApiProperty({ description: 'For people; never parse it.' })
+  message!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  details?: Record<string, unknown>;
+
+  @ApiProperty({ description: 'Quote it when reporting a problem; it names the request in our logs.' })
+  correlationId!: string;
+}
+
+export class ErrorResponseDto {
+  @ApiProperty({ type: ErrorBodyDto })
+  error!: ErrorBodyDto;
+}
+
+const TOKEN_ERRORS = ['auth.token_missing', 'auth.token_invalid', 'auth.token_expired'];
+const REQUEST_ERRORS = ['request.invalid', 'request.malformed'];
+
+type ErrorCodes = Partial<Record<number, string[]>>;
+
+/**
+ * Documents an endpoint's error responses with their codes: the codes given,
+ * plus what every endpoint can answer (invalid request, a dependency down,
+ * and for protected endpoints the token errors).
+ */
+export function ApiErrors(codes: ErrorCodes = {}, options: { isPublic?: boolean } = {}) {
+  const all: ErrorCodes = { ...codes };
+  all[400] = [...REQUEST_ERRORS, ...(codes[400] ?? [])];
+  if (!options.isPublic) {
+    all[401] = [...TOKEN_ERRORS, ...(codes[401] ?? [])];
+  }
+  all[503] = ['service.unavailable (with Retry-After)', ...(codes[503] ?? [])];
+  const responses = Object.entries(all).map(([status, list]) =>
+    ApiResponse({
+      status: Number(status),
+      description: `Error codes: ${(list ?? []).join(', ')}`,
+      type: ErrorResponseDto,
+    }),
+  );
+
+  return applyDecorators(...responses, ...(options.isPublic ? [] : [ApiBearerAuth()]));
+}

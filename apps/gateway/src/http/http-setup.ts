@@ -1,0 +1,50 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+import { HttpErrorFilter } from '@confer/errors';
+
+import { GatewayConfig } from '../config';
+import { requestValidationPipe } from './validation';
+
+export const API_PREFIX = 'api/v1';
+export const OPENAPI_JSON_PATH = `${API_PREFIX}/openapi.json`;
+export const DOCS_PATH = 'api/docs';
+
+/**
+ * The public API's HTTP surface: base path, body limit, validation, the one
+ * error filter, and the OpenAPI document built from the controllers.
+ */
+export function configureGatewayHttp(app: INestApplication, config: GatewayConfig): void {
+  const express = app as NestExpressApplication;
+  express.disable('x-powered-by');
+  // Registered before Nest's defaults, so this limit replaces the 100 KiB default.
+  express.useBodyParser('json', { limit: config.http.bodyLimitBytes });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.useGlobalPipes(requestValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  const document = openApiDocument(app, config);
+  SwaggerModule.setup(DOCS_PATH, app, () => document, {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    yamlDocumentUrl: `${API_PREFIX}/openapi.yaml`,
+  });
+}
+
+export function openApiDocument(app: INestApplication, config: GatewayConfig): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('Confer API')
+    .setDescription(
+      'Topic-centred chat fused with mail, directory and drive. Errors are ' +
+        '`{ "error": { code, message, details?, correlationId } }`; lists are ' +
+        '`{ items, nextCursor }` paged by cursor. Live changes arrive on the ' +
+        'WebSocket `/api/v1/live` (see the gateway README for its frames).',
+    )
+    .setVersion(config.platform.version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+
+  return SwaggerModule.createDocument(app, builder, {
+    operationIdFactory: (controllerKey, methodKey) =>
+      `${controllerKey.replace(/HttpController$/, '')}_${methodKey}`,
+  });
+}

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+
+import { Logger } from '@nestjs/common';
+import type { RawData, WebSocket } from 'ws';
+
+import { ConferError } from '@confer/errors';
+import { LiveFrame } from '@confer/events';
+import { Caller } from '@confer/grpc';
+
+import { callerOf } from '../auth/authenticated-request';
+import { SessionGate, TokenVerifier, VerifiedToken } from '../auth/token-verifier';
+import { MessagingClient } from '../clients/service-clients';
+import { MessagesService } from '../messages/messages.service';
+import { toLiveFrame } from '../sync/change.mapper';
+import {
+  ClientFrame,
+  ConversationReadFrame,
+  decodeClientFrame,
+  errorOf,
+  MessageSendFrame,
+  ProtocolError,
+  validateRequestFrame,
+} from './client-frames';
+import { CLOSE, CloseReason } from './close-codes';
+import { FloodLimiter } from './flood-limiter';
+import { FrameSequencer } from './frame-sequencer';
+import { LiveHub, LiveSink } from './live-hub';
+
+/** What every connection on a node shares: one object, not one closure per socket. */
+export interface LiveContext {
+  verifier: TokenVerifier;
+  gate: SessionGate;
+  hub: LiveHub;
+  messaging: MessagingClient;
+  messages: MessagesService;
+  settings: { framesPerSecond: number; replayLimit: number; authTimeoutMs: number };
+  forget(connection: LiveConnection): void;
+  now(): number;
+}
+
+/** Frames queued in the socket's send buffer beyond which the client counts as too slow. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+const REPLAY_PAGE_SIZE = 200;
+const LIVE_ROUTE = { path: '/api/v1/live', method: 'GET' };
+
+/**
+ * One device's socket: authentication (upgrade header, query or first frame),
+ * the ready frame, resume from `since`, live frames in order, and the client's
+ * requests. Timers live in the node's shared sweep, not here.
+ */
+export class LiveConnection implements LiveSink {
+  private readonly logger = new Logger(LiveConnection.name);
+  private readonly limiter: FloodLimiter;
+  private readonly authDeadline: number;
+  private token?: VerifiedToken;
+  private sequencer?: FrameSequencer;
+  private authenticating = false;
+  /** The resume point given on the upgrade URL, for a device that authenticates by frame. */
+  private initialSince?: number;
+  private missedPongs = 0;
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly context: LiveContext,
+  ) {
+    const { settings, now } = context;
+    this.limiter = new FloodLimiter(settings.framesPerSecond, settings.framesPerSecond * 2, now);
+    this.authDeadline = now() + settings.authTimeoutMs;
+  }
+
+  /** Wires the socket; `credentials` are what the upgrade request carried, if anything. */
+  start(credentials: { token?: string; since?: number }): void {
+    this.initialSince = credentials.since;
+    this.socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.socket.on('pong', () => {
+      this.missedPongs = 0;
+    });
+    this.socket.on('close', () => this.onClosed());
+    this.socket.on('error', () => this.close(CLOSE.PROTOCOL_ERROR));
+    if (credentials.token) {
+      void this.authenticate(credentials.token, credentials.since);
+    }
+  }
+
+  /** The node's sweep: auth deadline, token expiry and heartbeats. */
+  sweep(now: number, heartbeatDue: boolean): void {
+    if (this.closed) {
+      return;
+    }
+    if (!this.token) {
+      if (now >= this.authDeadline) {
+        this.close(CLOSE.AUTH_TIMEOUT);
+      }
+
+      return;
+    }
+    if (now >= this.token.expiresAt) {
+      this.close(CLOSE.AUTH_EXPIRED);
+
+      return;
+    }
+    if (heartbeatDue) {
+      if (this.missedPongs >= 2) {
+        this.socket.terminate();
+
+        return;
+      }
+      this.missedPongs += 1;
+      this.socket.ping();
+    }
+  }
+
+  deliver(frames: LiveFrame[]): void {
+    this.sequencer?.live(frames);
+  }
+
+  close(reason: CloseReason): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.socket.close(reason.code, reason.reason);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closed) {
+      return;
+    }
+    if (!this.limiter.take()) {
+      this.close(CLOSE.TOO_MANY_FRAMES);
+
+      return;
+    }
+    let frame: ClientFrame;
+    try {
+      if (isBinary) {
+        throw new ProtocolError('binary frame');
+      }
+      frame = decodeClientFrame(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
+    } catch {
+      this.close(CLOSE.PROTOCOL_ERROR);
+
+      return;
+    }
+    this.missedPongs = 0;
+    if (frame.type === 'ping') {
+      this.write({ type: 'pong' });
+    } else if (frame.type === 'auth') {
+      if (this.token || this.authenticating) {
+        this.close(CLOSE.PROTOCOL_ERROR);
+      } else {
+        void this.authenticate(frame.token, frame.since ?? this.initialSince);
+      }
+    } else if (!this.token) {
+      this.close(CLOSE.PROTOCOL_ERROR);
+    } else {
+      void this.handleRequest(frame);
+    }
+  }
+
+  private async authenticate(token: string, since: number | undefined): Promise<void> {
+    this.authenticating = true;
+    try {
+      const verified = await this.context.verifier.verify(token);
+      await this.context.gate.admit(verified, LIVE_ROUTE);
+      if (this.closed) {
+        return;
+      }
+      this.token = verified;
+      const sequencer = new FrameSequencer(
+        (frame) => this.write(frame),
+        since ?? 0,
+        this.context.settings.replayLimit,
+      );
+      this.sequencer = sequencer;
+      // Live frames are held from the moment the subscription exists until
+      // the replay is written, so none falls between the two.
+      sequencer.beginReplay();
+      await this.context.hub.attach(verified.userId, this);
+      this.write({ type: 'ready', seq: since ?? 0, data: { userId: verified.userId } });
+      const caughtUp = since === undefined || (await this.replay(since));
+      const complete = sequencer.endReplay();
+      if (!caughtUp || !complete) {
+        this.write({ type: 'resync.required', seq: sequencer.lastSeq, data: null });
+      }
+    } catch (error) {
+      this.close(closeReasonOf(error));
+    } finally {
+      this.authenticating = false;
+    }
+  }
+
+  /** Replays Sync pages from `since`; false when the gap was too large to replay. */
+  private async replay(since: number): Promise<boolean> {
+    const sequencer = this.sequencer as FrameSequencer;
+    let position = since;
+    let replayed = 0;
+    for (;;) {
+      const page = await this.context.messaging.sync(this.caller(), {
+        since: position,
+        limit: REPLAY_PAGE_SIZE,
+      });
+      if (this.closed) {
+        return true;
+      }
+      sequencer.replay(page.items.map(toLiveFrame));
+      replayed += page.items.length;
+      position = page.nextSince;
+      if (!page.hasMore) {
+        return true;
+      }
+      if (replayed >= this.context.settings.replayLimit) {
+        return false;
+      }
+    }
+  }
+
+  private async handleRequest(frame: Extract<ClientFrame, { raw: unknown }>): Promise<void> {
+    try {
+      if (frame.type === 'message.send') {
+        const body = await validateRequestFrame(MessageSendFrame, frame.raw);
+        const data = await this.context.messages.send(this.caller(), body.conversationId, body);
+        this.write({ type: 'message.ack', id: frame.id, data });
+      } else {
+        const body = await validateRequestFrame(ConversationReadFrame, frame.raw);
+        const data = await this.context.messages.markRead(this.caller(), body.conversationId, body);
+        this.write({ type: 'conversation.read.ack', id: frame.id, data });
+      }
+    } catch (error) {
+      if (!(error instanceof ConferError) || error.kind === 'internal') {
+        this.logger.error({ err: error, userId: this.token?.userId }, 'live request failed');
+      }
+      this.write({ type: 'error', id: frame.id, error: errorOf(error) });
+    }
+  }
+
+  private caller(): Caller {
+    return callerOf(this.token as VerifiedToken, randomUUID());
+  }
+
+  private write(frame: object): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) {
+      return;
+    }
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CLOSE.SLOW_CONSUMER);
+
+      return;
+    }
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  private onClosed(): void {
+    this.closed = true;
+    if (this.token) {
+      this.context.hub.detach(this.token.userId, this);
+    }
+    this.context.forget(this);
+  }
+}
+
+function closeReasonOf(error: unknown): CloseReason {
+  if (error instanceof ConferError && (error.kind === 'unauthenticated' || error.kind === 'forbidden')) {
+    return error.code === 'auth.token_expired' ? CLOSE.AUTH_EXPIRED : CLOSE.AUTH_FAILED;
+  }
+
+  return CLOSE.TRY_AGAIN_LATER;
+}
