@@ -39,11 +39,13 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   app.flushLogs();
   if (definition.grpc) {
     const url = `${platform.grpc.host}:${platform.grpc.port}`;
+    // Global filters and interceptors must exist before connectMicroservice: it binds
+    // each handler's exception filters when it is called, so later ones never apply.
+    app.useGlobalFilters(new GrpcErrorFilter());
+    app.useGlobalInterceptors(new GrpcContextInterceptor());
     app.connectMicroservice<MicroserviceOptions>(grpcServerOptions(definition.grpc, url), {
       inheritAppConfig: true,
     });
-    app.useGlobalFilters(new GrpcErrorFilter());
-    app.useGlobalInterceptors(new GrpcContextInterceptor());
   }
   await definition.configureHttp?.(app);
   await app.startAllMicroservices();
