@@ -11,7 +11,10 @@ import { LoggingModule } from '@confer/logging';
 import { CONTACTS_CONFIG, ContactsConfig } from './config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -23,7 +26,10 @@ export class AppModule {
         DatabaseModule.forRootAsync({
           useFactory: () => ({ ...config.postgres, entities: ENTITIES, migrations: MIGRATIONS }),
         }),
-        NatsModule.forRootAsync({ useFactory: () => ({ url: config.nats.url, name: config.platform.app }) }),
+        NatsModule.forRootAsync({
+          useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
+        }),
+        OutboxModule.forRoot({ prefix: config.nats.prefix }),
         HealthModule.forRoot({
           service: config.platform.app,
           checks: {
@@ -35,6 +41,8 @@ export class AppModule {
             ],
           },
         }),
+        OrganisationsModule,
+        UsersModule,
       ],
       controllers: [ServiceInfoGrpcController],
       providers: [{ provide: CONTACTS_CONFIG, useValue: config }],

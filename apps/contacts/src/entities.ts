@@ -1,2 +1,5 @@
-/** The TypeORM entities of this app's database (none yet beyond the shared outbox tables). */
-export const ENTITIES: never[] = [];
+import { Organisation } from './organisations/organisation.entity';
+import { User } from './users/user.entity';
+
+/** The TypeORM entities of this app's database (the outbox tables are reached by SQL). */
+export const ENTITIES = [Organisation, User];

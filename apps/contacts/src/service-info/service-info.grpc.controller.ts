@@ -9,7 +9,10 @@ import { CONTACTS_CONFIG, ContactsConfig } from '../config';
 
 /** Answers Describe: the first call any client can make, and a check that the schema is in place. */
 @Controller()
-export class ServiceInfoGrpcController implements Pick<contacts.ContactsServiceController, 'describe'> {
+export class ServiceInfoGrpcController implements Pick<
+  contacts.ContactsServiceController,
+  'describe'
+> {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CONTACTS_CONFIG) private readonly config: ContactsConfig,
