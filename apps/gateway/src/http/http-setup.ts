@@ -1,8 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 import { HttpErrorFilter } from '@confer/errors';
+import { CORRELATION_HEADER, normaliseCorrelationId } from '@confer/logging';
 
 import { GatewayConfig } from '../config';
 import { requestValidationPipe } from './validation';
@@ -18,6 +20,16 @@ export const DOCS_PATH = 'api/docs';
 export function configureGatewayHttp(app: INestApplication, config: GatewayConfig): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  // The body parser runs before the logging middleware; a request it rejects
+  // (malformed, too large) still needs the correlation id its error carries.
+  // The request logger later reads the same id from the header.
+  express.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
+    const id = normaliseCorrelationId(request.headers[CORRELATION_HEADER]);
+    request.headers[CORRELATION_HEADER] = id;
+    request.id = id;
+    response.setHeader(CORRELATION_HEADER, id);
+    next();
+  });
   // Registered before Nest's defaults, so this limit replaces the 100 KiB default.
   express.useBodyParser('json', { limit: config.http.bodyLimitBytes });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
