@@ -7,7 +7,11 @@ export class LoginDto {
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ description: 'The password or the mail app password.', maxLength: 256, writeOnly: true })
+  @ApiProperty({
+    description: 'The password or the mail app password.',
+    maxLength: 256,
+    writeOnly: true,
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)

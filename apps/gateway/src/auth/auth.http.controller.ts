@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { Body, Controller, HttpCode, Inject, Ip, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
@@ -28,7 +26,7 @@ export class AuthHttpController {
     @Req() request: AuthenticatedRequest,
   ): Promise<TokenGrantDto> {
     // Nobody is signed in yet: the call is made as the platform, and auth-2fa decides.
-    const caller = systemCaller(SYSTEM_USER_ID, normaliseCorrelationId(request.id ?? randomUUID()));
+    const caller = systemCaller(SYSTEM_USER_ID, normaliseCorrelationId(request.id));
     const grant = await this.auth.login(caller, {
       email: body.email,
       password: body.password,

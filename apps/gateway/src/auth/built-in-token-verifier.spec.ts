@@ -41,7 +41,10 @@ class FakeJwksSource implements JwksSource {
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-function token(key: SigningKey, overrides: { iss?: string; aud?: string; exp?: number; nbf?: number } = {}) {
+function token(
+  key: SigningKey,
+  overrides: { iss?: string; aud?: string; exp?: number; nbf?: number } = {},
+) {
   return new SignJWT({ org: ORG_ID, roles: ['org_admin'], sid: 'session-1' })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid })
     .setSubject(USER_ID)
@@ -102,17 +105,23 @@ describe(BuiltInTokenVerifier.name, () => {
   });
 
   it('answers auth.token_expired for an expired token', async () => {
-    const error = await failureOf(verifier.verify(await token(current, { exp: seconds(NOW) - 10 })));
+    const error = await failureOf(
+      verifier.verify(await token(current, { exp: seconds(NOW) - 10 })),
+    );
 
     expect(error.code).toBe('auth.token_expired');
   });
 
   it('tolerates a few seconds of clock skew at expiry', async () => {
-    await expect(verifier.verify(await token(current, { exp: seconds(NOW) - 3 }))).resolves.toBeDefined();
+    await expect(
+      verifier.verify(await token(current, { exp: seconds(NOW) - 3 })),
+    ).resolves.toBeDefined();
   });
 
   it('refuses a token that is not yet valid', async () => {
-    const error = await failureOf(verifier.verify(await token(current, { nbf: seconds(NOW) + 60 })));
+    const error = await failureOf(
+      verifier.verify(await token(current, { nbf: seconds(NOW) + 60 })),
+    );
 
     expect(error.code).toBe('auth.token_invalid');
   });
@@ -128,10 +137,13 @@ describe(BuiltInTokenVerifier.name, () => {
 
   it('refuses a tampered token', async () => {
     const [header, payload, signature] = (await token(current)).split('.');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['org_admin', 'system'] })).toString(
-      'base64url',
-    );
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, roles: ['org_admin', 'system'] }),
+    ).toString('base64url');
     const error = await failureOf(verifier.verify(`${header}.${forged}.${signature}`));
 
     expect(error.code).toBe('auth.token_invalid');
@@ -140,7 +152,13 @@ describe(BuiltInTokenVerifier.name, () => {
   it('refuses an unsigned token (alg none)', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(
-      JSON.stringify({ sub: USER_ID, org: ORG_ID, iss: ISSUER, aud: AUDIENCE, exp: seconds(NOW) + 60 }),
+      JSON.stringify({
+        sub: USER_ID,
+        org: ORG_ID,
+        iss: ISSUER,
+        aud: AUDIENCE,
+        exp: seconds(NOW) + 60,
+      }),
     ).toString('base64url');
     const error = await failureOf(verifier.verify(`${header}.${payload}.`));
 
@@ -187,7 +205,11 @@ describe(BuiltInTokenVerifier.name, () => {
 
       return fetch();
     };
-    const retrying = new BuiltInTokenVerifier(flaky, { clockToleranceSeconds: 5, refreshIntervalMs: 30_000 }, () => now);
+    const retrying = new BuiltInTokenVerifier(
+      flaky,
+      { clockToleranceSeconds: 5, refreshIntervalMs: 30_000 },
+      () => now,
+    );
 
     await expect(retrying.verify(await token(current))).rejects.toThrow('auth-2fa is down');
     await expect(retrying.verify(await token(current))).resolves.toBeDefined();

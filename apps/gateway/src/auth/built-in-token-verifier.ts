@@ -81,7 +81,9 @@ export class BuiltInTokenVerifier implements TokenVerifier {
     const loading = this.source.fetch().then((issuerKeys) => ({
       keySet: createLocalJWKSet(issuerKeys.jwks as Parameters<typeof createLocalJWKSet>[0]),
       kids: new Set(
-        issuerKeys.jwks.keys.map((key) => key.kid).filter((kid): kid is string => typeof kid === 'string'),
+        issuerKeys.jwks.keys
+          .map((key) => key.kid)
+          .filter((kid): kid is string => typeof kid === 'string'),
       ),
       issuer: issuerKeys.issuer,
       audience: issuerKeys.audience,
@@ -131,7 +133,10 @@ function claimsOf(payload: JWTPayload): VerifiedToken {
   if (typeof sub !== 'string' || !sub || typeof org !== 'string' || !org) {
     throw AuthError.invalidToken('claims missing');
   }
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) {
+  if (
+    roles !== undefined &&
+    !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))
+  ) {
     throw AuthError.invalidToken('claims malformed');
   }
 

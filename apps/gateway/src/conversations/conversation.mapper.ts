@@ -1,7 +1,13 @@
 import { messaging } from '@confer/proto';
 
 import { nextCursorOf } from '../http/paging.dto';
-import { ConversationDto, ConversationKindName, MemberDto, MemberPageDto, MemberRoleName } from './conversations.dto';
+import {
+  ConversationDto,
+  ConversationKindName,
+  MemberDto,
+  MemberPageDto,
+  MemberRoleName,
+} from './conversations.dto';
 
 const KIND_NAMES: Partial<Record<messaging.ConversationKind, ConversationKindName>> = {
   [messaging.ConversationKind.CONVERSATION_KIND_PRIVATE]: 'private',

@@ -1,4 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { Caller } from '@confer/grpc';
@@ -49,7 +59,10 @@ export class ConversationsHttpController {
 
   @Post('private')
   @HttpCode(200)
-  @ApiOkResponse({ type: ConversationDto, description: "The pair's one private chat, opened if new." })
+  @ApiOkResponse({
+    type: ConversationDto,
+    description: "The pair's one private chat, opened if new.",
+  })
   @ApiErrors({ 403: ['conversation.blocked'], 422: ['conversation.member_unknown'] })
   async openPrivate(
     @CurrentCaller() caller: Caller,
@@ -76,7 +89,10 @@ export class ConversationsHttpController {
     @Param('id', uuidParam('id')) id: string,
     @Query() query: PageQueryDto,
   ): Promise<MemberPageDto> {
-    const page = await this.messaging.listMembers(caller, { conversationId: id, ...pageRequest(query) });
+    const page = await this.messaging.listMembers(caller, {
+      conversationId: id,
+      ...pageRequest(query),
+    });
 
     return toMemberPageDto(page);
   }
@@ -84,7 +100,11 @@ export class ConversationsHttpController {
   @Post(':id/members')
   @HttpCode(200)
   @ApiOkResponse({ type: ConversationDto })
-  @ApiErrors({ ...NOT_VISIBLE, 403: ['conversation.not_allowed'], 422: ['conversation.member_unknown'] })
+  @ApiErrors({
+    ...NOT_VISIBLE,
+    403: ['conversation.not_allowed'],
+    422: ['conversation.member_unknown'],
+  })
   async addMembers(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam('id')) id: string,

@@ -11,7 +11,9 @@ export class ErrorBodyDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   details?: Record<string, unknown>;
 
-  @ApiProperty({ description: 'Quote it when reporting a problem; it names the request in our logs.' })
+  @ApiProperty({
+    description: 'Quote it when reporting a problem; it names the request in our logs.',
+  })
   correlationId!: string;
 }
 

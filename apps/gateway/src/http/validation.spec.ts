@@ -10,7 +10,11 @@ import { requestValidationPipe, uuidParam } from './validation';
 const pipe = requestValidationPipe();
 const USER_ID = '0c0c6a55-5a57-4b1e-9d0e-6f7f1f3c2b1a';
 
-async function failure(value: unknown, metatype: ArgumentMetadata['metatype'], type: ArgumentMetadata['type'] = 'body') {
+async function failure(
+  value: unknown,
+  metatype: ArgumentMetadata['metatype'],
+  type: ArgumentMetadata['type'] = 'body',
+) {
   try {
     await pipe.transform(value, { type, metatype });
   } catch (error) {
@@ -69,9 +73,12 @@ describe('request validation', () => {
       CreateUserDto,
     );
 
-    expect(Object.keys(error.details?.fields as object).sort()).toEqual(
-      ['displayName', 'email', 'password', 'roles'],
-    );
+    expect(Object.keys(error.details?.fields as object).sort()).toEqual([
+      'displayName',
+      'email',
+      'password',
+      'roles',
+    ]);
   });
 
   it('answers a path id that is not a UUID with request.invalid naming the parameter', async () => {

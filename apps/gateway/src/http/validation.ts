@@ -38,6 +38,8 @@ export function fieldProblems(errors: ValidationError[], parent = ''): Record<st
 export function uuidParam(name: string): ParseUUIDPipe {
   return new ParseUUIDPipe({
     exceptionFactory: () =>
-      RequestError.invalid('The request has invalid fields.', { fields: { [name]: ['must be a UUID'] } }),
+      RequestError.invalid('The request has invalid fields.', {
+        fields: { [name]: ['must be a UUID'] },
+      }),
   });
 }

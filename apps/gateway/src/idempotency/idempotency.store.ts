@@ -36,7 +36,13 @@ export class IdempotencyStore {
   async claim(key: string, fingerprint: string): Promise<IdempotencyRecord | null> {
     const record: IdempotencyRecord = { stage: 'claimed', fingerprint };
     const stored = await this.guard(async () => {
-      const claimed = await this.redis.set(key, JSON.stringify(record), 'EX', CLAIM_TTL_SECONDS, 'NX');
+      const claimed = await this.redis.set(
+        key,
+        JSON.stringify(record),
+        'EX',
+        CLAIM_TTL_SECONDS,
+        'NX',
+      );
 
       return claimed === 'OK' ? null : this.redis.get(key);
     });

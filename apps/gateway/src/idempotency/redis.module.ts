@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, DynamicModule } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  DynamicModule,
+} from '@nestjs/common';
 import Redis from 'ioredis';
 
 export const REDIS = Symbol('REDIS');

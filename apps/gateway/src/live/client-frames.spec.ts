@@ -54,7 +54,9 @@ describe(decodeClientFrame.name, () => {
   });
 
   it('keeps an unusable request id as null so the error can still be answered', () => {
-    expect(decodeClientFrame('{"type":"conversation.read","id":{"x":1}}')).toMatchObject({ id: null });
+    expect(decodeClientFrame('{"type":"conversation.read","id":{"x":1}}')).toMatchObject({
+      id: null,
+    });
   });
 });
 

@@ -136,9 +136,17 @@ export async function validateRequestFrame<T extends object>(
 }
 
 /** The error frame body of a failed request. */
-export function errorOf(error: unknown): { code: string; message: string; details?: Record<string, unknown> } {
+export function errorOf(error: unknown): {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+} {
   if (error instanceof ConferError) {
-    return { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    };
   }
 
   return { code: 'internal', message: 'Something went wrong on our side.' };

@@ -137,7 +137,9 @@ export class LiveConnection implements LiveSink {
       if (isBinary) {
         throw new ProtocolError('binary frame');
       }
-      frame = decodeClientFrame(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
+      frame = decodeClientFrame(
+        Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer),
+      );
     } catch {
       this.close(CLOSE.PROTOCOL_ERROR);
 
@@ -261,7 +263,10 @@ export class LiveConnection implements LiveSink {
 }
 
 function closeReasonOf(error: unknown): CloseReason {
-  if (error instanceof ConferError && (error.kind === 'unauthenticated' || error.kind === 'forbidden')) {
+  if (
+    error instanceof ConferError &&
+    (error.kind === 'unauthenticated' || error.kind === 'forbidden')
+  ) {
     return error.code === 'auth.token_expired' ? CLOSE.AUTH_EXPIRED : CLOSE.AUTH_FAILED;
   }
 

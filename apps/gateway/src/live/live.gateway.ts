@@ -130,7 +130,9 @@ export class LiveGateway implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     const token =
-      bearerToken(request.headers.authorization) ?? url.searchParams.get('access_token') ?? undefined;
+      bearerToken(request.headers.authorization) ??
+      url.searchParams.get('access_token') ??
+      undefined;
     connection.start({ token, since });
   }
 

@@ -26,7 +26,9 @@ export class SendMessageDto {
     maxLength: 64,
   })
   @IsString()
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'clientMessageId must be 1 to 64 of A-Z a-z 0-9 . _ : -' })
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, {
+    message: 'clientMessageId must be 1 to 64 of A-Z a-z 0-9 . _ : -',
+  })
   clientMessageId!: string;
 
   @ApiProperty({ enum: MESSAGE_KINDS })
@@ -40,7 +42,10 @@ export class SendMessageDto {
   @MaxLength(MAX_TEXT_LENGTH)
   text?: string;
 
-  @ApiPropertyOptional({ description: 'Required when kind is emoji: its short code.', maxLength: 64 })
+  @ApiPropertyOptional({
+    description: 'Required when kind is emoji: its short code.',
+    maxLength: 64,
+  })
   @ValidateIf((body: SendMessageDto) => body.kind === 'emoji' || body.emoji !== undefined)
   @IsString()
   @IsNotEmpty()

@@ -30,7 +30,11 @@ export class MessagesService {
       emoji: body.kind === 'emoji' ? (body.emoji ?? '') : '',
     });
     if (!result.message) {
-      throw new ConferError('internal', 'internal', 'The messaging service answered without a message.');
+      throw new ConferError(
+        'internal',
+        'internal',
+        'The messaging service answered without a message.',
+      );
     }
 
     return { message: toMessageDto(result.message), created: result.created };

@@ -6,7 +6,8 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../http/paging.dto';
 
 export class SyncQueryDto {
   @ApiPropertyOptional({
-    description: 'The last position the device has seen (the previous page\'s position); 0 from the start.',
+    description:
+      "The last position the device has seen (the previous page's position); 0 from the start.",
     default: 0,
   })
   @IsOptional()

@@ -35,7 +35,10 @@ export class CreateUserDto {
   @IsArray()
   @ArrayMaxSize(16)
   @ArrayUnique()
-  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { each: true, message: 'each role must be a lower-case token' })
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, {
+    each: true,
+    message: 'each role must be a lower-case token',
+  })
   roles?: string[];
 }
 

@@ -51,7 +51,10 @@ export class UsersHttpController {
   @ApiOkResponse({ type: UserPageDto, description: "The caller's organisation's directory." })
   @ApiErrors()
   async list(@CurrentCaller() caller: Caller, @Query() query: PageQueryDto): Promise<UserPageDto> {
-    const page = await this.contacts.listUsers(caller, { orgId: caller.orgId, ...pageRequest(query) });
+    const page = await this.contacts.listUsers(caller, {
+      orgId: caller.orgId,
+      ...pageRequest(query),
+    });
 
     return { items: page.items.map(toUserDto), nextCursor: nextCursorOf(page.nextCursor) };
   }

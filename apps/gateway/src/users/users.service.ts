@@ -73,7 +73,11 @@ export class UsersService {
     });
   }
 
-  private async setPassword(caller: Caller, user: contacts.User, password: string): Promise<UserDto> {
+  private async setPassword(
+    caller: Caller,
+    user: contacts.User,
+    password: string,
+  ): Promise<UserDto> {
     await this.auth.setPassword(caller, { userId: user.id, password });
 
     return toUserDto(user);
@@ -82,7 +86,12 @@ export class UsersService {
 
 /** Identifies the request a key belongs to; the password is left out so it is never stored. */
 function fingerprintOf(caller: Caller, body: CreateUserDto): string {
-  const material = JSON.stringify([caller.orgId, body.email.toLowerCase(), body.displayName, body.roles ?? []]);
+  const material = JSON.stringify([
+    caller.orgId,
+    body.email.toLowerCase(),
+    body.displayName,
+    body.roles ?? [],
+  ]);
 
   return createHash('sha256').update(material).digest('hex');
 }
