@@ -10,7 +10,12 @@ delete swcOptions.$schema;
 
 const shared = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcOptions],
+    // jose 6 ships only ES modules, which Jest's CommonJS runtime cannot require on Node 20.
+    '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', swcOptions],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: { '^@confer/([^/]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
