@@ -3,7 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-import { HttpErrorFilter } from '@confer/errors';
+import { HttpErrorFilter, RequestError } from '@confer/errors';
 import { CORRELATION_HEADER, normaliseCorrelationId } from '@confer/logging';
 
 import { GatewayConfig } from '../config';
@@ -32,6 +32,16 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
   });
   // Registered before Nest's defaults, so this limit replaces the 100 KiB default.
   express.useBodyParser('json', { limit: config.http.bodyLimitBytes });
+  // Body-parser failures reach Nest as bare SyntaxErrors; name them here, by
+  // the parser's own error type, so the error filter answers with our code
+  // and words instead of the parser's text.
+  express.use((error: { type?: string }, _request: Request, _response: Response, next: NextFunction) => {
+    next(
+      error?.type === 'entity.parse.failed'
+        ? RequestError.malformed('The request body is not valid JSON.')
+        : error,
+    );
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(requestValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
