@@ -1,4 +1,11 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  RequestMethod,
+} from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 
@@ -35,6 +42,8 @@ export class LoggingModule implements NestModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          // Express 5 path syntax; nestjs-pino's default '*' is the legacy form.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: options.level,
             base: { service: options.service },
@@ -79,6 +88,6 @@ export class LoggingModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(correlationMiddleware).forRoutes('*path');
+    consumer.apply(correlationMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
