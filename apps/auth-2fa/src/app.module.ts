@@ -8,10 +8,20 @@ import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events'
 import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
 
-import { AUTH_CONFIG, AuthConfig } from './config';
+import { AuthConfig } from './config';
+import { AuthConfigModule } from './config.module';
+import { CredentialsModule } from './credentials/credentials.module';
+import {
+  CONTACTS,
+  ContactsClient,
+  ContactsClientModule,
+  contactsReadinessCheck,
+} from './directory/contacts-client.module';
 import { ENTITIES } from './entities';
+import { LoginModule } from './login/login.module';
 import { MIGRATIONS } from './migrations';
 import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
+import { SigningKeysModule } from './signing-keys/signing-keys.module';
 
 @Module({})
 export class AppModule {
@@ -19,25 +29,36 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        AuthConfigModule.forRoot(config),
         LoggingModule.forRoot({ service: config.platform.app, level: config.platform.logLevel }),
         DatabaseModule.forRootAsync({
           useFactory: () => ({ ...config.postgres, entities: ENTITIES, migrations: MIGRATIONS }),
         }),
-        NatsModule.forRootAsync({ useFactory: () => ({ url: config.nats.url, name: config.platform.app }) }),
+        NatsModule.forRootAsync({
+          useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
+        }),
+        ContactsClientModule.forRoot(config.contactsGrpcUrl),
         HealthModule.forRoot({
           service: config.platform.app,
           checks: {
             provide: READINESS_CHECKS,
-            inject: [DataSource, NATS_CONNECTION],
-            useFactory: (dataSource: DataSource, nats: NatsConnection) => [
+            inject: [DataSource, NATS_CONNECTION, CONTACTS],
+            useFactory: (
+              dataSource: DataSource,
+              nats: NatsConnection,
+              contacts: ContactsClient,
+            ) => [
               databaseReadinessCheck(dataSource),
               natsReadinessCheck(nats),
+              contactsReadinessCheck(contacts),
             ],
           },
         }),
+        SigningKeysModule,
+        CredentialsModule,
+        LoginModule,
       ],
       controllers: [ServiceInfoGrpcController],
-      providers: [{ provide: AUTH_CONFIG, useValue: config }],
     };
   }
 }

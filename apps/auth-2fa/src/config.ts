@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 import {
+  countVar,
+  defaultGrpcUrl,
+  hostPortVar,
   loadConfig,
   natsVariables,
   platformVariables,
@@ -17,12 +20,24 @@ const schema = z.object({
   ...platformVariables(APP),
   ...postgresVariables(APP),
   ...natsVariables,
+  CONTACTS_GRPC_URL: hostPortVar(defaultGrpcUrl('contacts')),
+  AUTH_ISSUER: z.string().min(1).default('confer-auth'),
+  AUTH_AUDIENCE: z.string().min(1).default('confer-api'),
+  ACCESS_TOKEN_TTL_SECONDS: countVar(3600).pipe(z.number().max(7 * 24 * 3600)),
 });
 
 export interface AuthConfig {
   platform: PlatformConfig;
   postgres: PostgresConfig;
   nats: { url: string; prefix: string };
+  contactsGrpcUrl: string;
+  tokens: {
+    /** `iss` of every token, and what verifiers expect. */
+    issuer: string;
+    /** `aud` of every token: the API the tokens are for. */
+    audience: string;
+    ttlSeconds: number;
+  };
 }
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
@@ -34,5 +49,11 @@ export function loadAuthConfig(env?: Record<string, string | undefined>): AuthCo
     platform: toPlatformConfig(APP, vars),
     postgres: toPostgresConfig(vars),
     nats: { url: vars.NATS_URL, prefix: vars.NATS_PREFIX },
+    contactsGrpcUrl: vars.CONTACTS_GRPC_URL,
+    tokens: {
+      issuer: vars.AUTH_ISSUER,
+      audience: vars.AUTH_AUDIENCE,
+      ttlSeconds: vars.ACCESS_TOKEN_TTL_SECONDS,
+    },
   };
 }

@@ -1,2 +1,5 @@
-/** The TypeORM entities of this app's database (none yet beyond the shared outbox tables). */
-export const ENTITIES: never[] = [];
+import { LocalCredential } from './credentials/local-credential.entity';
+import { SigningKey } from './signing-keys/signing-key.entity';
+
+/** The TypeORM entities of this app's database (the outbox tables are reached by SQL). */
+export const ENTITIES = [SigningKey, LocalCredential];
