@@ -10,7 +10,15 @@ import { LoggingModule } from '@confer/logging';
 
 import { DISCUSSION_CONFIG, DiscussionConfig } from './config';
 import { ENTITIES } from './entities';
+import { DiscussionsModule } from './discussions/discussions.module';
+import {
+  MESSAGING,
+  MessagingClient,
+  MessagingClientModule,
+  messagingReadinessCheck,
+} from './directory/messaging-client.module';
 import { MIGRATIONS } from './migrations';
+import { OutboxModule } from './outbox/outbox.module';
 import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
 
 @Module({})
@@ -23,18 +31,24 @@ export class AppModule {
         DatabaseModule.forRootAsync({
           useFactory: () => ({ ...config.postgres, entities: ENTITIES, migrations: MIGRATIONS }),
         }),
-        NatsModule.forRootAsync({ useFactory: () => ({ url: config.nats.url, name: config.platform.app }) }),
+        NatsModule.forRootAsync({
+          useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
+        }),
+        OutboxModule.forRoot({ prefix: config.nats.prefix }),
+        MessagingClientModule.forRoot(config.messagingGrpcUrl),
         HealthModule.forRoot({
           service: config.platform.app,
           checks: {
             provide: READINESS_CHECKS,
-            inject: [DataSource, NATS_CONNECTION],
-            useFactory: (dataSource: DataSource, nats: NatsConnection) => [
+            inject: [DataSource, NATS_CONNECTION, MESSAGING],
+            useFactory: (dataSource: DataSource, nats: NatsConnection, client: MessagingClient) => [
               databaseReadinessCheck(dataSource),
               natsReadinessCheck(nats),
+              messagingReadinessCheck(client),
             ],
           },
         }),
+        DiscussionsModule,
       ],
       controllers: [ServiceInfoGrpcController],
       providers: [{ provide: DISCUSSION_CONFIG, useValue: config }],

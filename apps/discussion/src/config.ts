@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import {
+  defaultGrpcUrl,
+  hostPortVar,
   loadConfig,
   natsVariables,
   platformVariables,
@@ -17,12 +19,15 @@ const schema = z.object({
   ...platformVariables(APP),
   ...postgresVariables(APP),
   ...natsVariables,
+  /** Where discussions' conversations live (host:port). */
+  MESSAGING_GRPC_URL: hostPortVar(defaultGrpcUrl('messaging')),
 });
 
 export interface DiscussionConfig {
   platform: PlatformConfig;
   postgres: PostgresConfig;
   nats: { url: string; prefix: string };
+  messagingGrpcUrl: string;
 }
 
 export const DISCUSSION_CONFIG = Symbol('DISCUSSION_CONFIG');
@@ -34,5 +39,6 @@ export function loadDiscussionConfig(env?: Record<string, string | undefined>): 
     platform: toPlatformConfig(APP, vars),
     postgres: toPostgresConfig(vars),
     nats: { url: vars.NATS_URL, prefix: vars.NATS_PREFIX },
+    messagingGrpcUrl: vars.MESSAGING_GRPC_URL,
   };
 }

@@ -9,7 +9,10 @@ import { DISCUSSION_CONFIG, DiscussionConfig } from '../config';
 
 /** Answers Describe: the first call any client can make, and a check that the schema is in place. */
 @Controller()
-export class ServiceInfoGrpcController implements Pick<discussion.DiscussionServiceController, 'describe'> {
+export class ServiceInfoGrpcController implements Pick<
+  discussion.DiscussionServiceController,
+  'describe'
+> {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(DISCUSSION_CONFIG) private readonly config: DiscussionConfig,

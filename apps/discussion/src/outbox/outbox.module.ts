@@ -1,0 +1,16 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+
+import { OUTBOX_OPTIONS, OutboxOptions, OutboxPublisher } from './outbox-publisher.service';
+
+/** The app's one outbox relay, available to every feature that writes events. */
+@Global()
+@Module({})
+export class OutboxModule {
+  static forRoot(options: OutboxOptions): DynamicModule {
+    return {
+      module: OutboxModule,
+      providers: [{ provide: OUTBOX_OPTIONS, useValue: options }, OutboxPublisher],
+      exports: [OutboxPublisher],
+    };
+  }
+}
