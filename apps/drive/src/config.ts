@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import {
   loadConfig,
+  urlVar,
   natsVariables,
   platformVariables,
   postgresVariables,
@@ -17,12 +18,34 @@ const schema = z.object({
   ...platformVariables(APP),
   ...postgresVariables(APP),
   ...natsVariables,
+  /** The S3 API (MinIO, s3rver, any S3); path-style requests. */
+  S3_ENDPOINT: urlVar('http://127.0.0.1:9000', ['http', 'https']),
+  S3_ACCESS_KEY: z.string().min(1).default('S3RVER'),
+  S3_SECRET_KEY: z.string().min(1).default('S3RVER'),
+  // S3 bucket naming rules: 3-63 characters, lower case, digits, dots and hyphens.
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')
+    .default('confer-drive'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
 });
 
 export interface DriveConfig {
   platform: PlatformConfig;
   postgres: PostgresConfig;
   nats: { url: string; prefix: string };
+  s3: S3Config;
+}
+
+export interface S3Config {
+  endPoint: string;
+  port: number;
+  useSSL: boolean;
+  accessKey: string;
+  /** Never logged. */
+  secretKey: string;
+  bucket: string;
+  region: string;
 }
 
 export const DRIVE_CONFIG = Symbol('DRIVE_CONFIG');
@@ -34,5 +57,21 @@ export function loadDriveConfig(env?: Record<string, string | undefined>): Drive
     platform: toPlatformConfig(APP, vars),
     postgres: toPostgresConfig(vars),
     nats: { url: vars.NATS_URL, prefix: vars.NATS_PREFIX },
+    s3: s3Config(vars),
+  };
+}
+
+function s3Config(vars: z.output<typeof schema>): S3Config {
+  const endpoint = new URL(vars.S3_ENDPOINT);
+  const useSSL = endpoint.protocol === 'https:';
+
+  return {
+    endPoint: endpoint.hostname,
+    port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
+    useSSL,
+    accessKey: vars.S3_ACCESS_KEY,
+    secretKey: vars.S3_SECRET_KEY,
+    bucket: vars.S3_BUCKET,
+    region: vars.S3_REGION,
   };
 }
