@@ -32,13 +32,15 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.integration-spec.ts'],
-      testTimeout: 60_000,
+      globals: { __CONFER_TEST_KIND__: 'integration' },
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/jest/slow-test-timeout.js'],
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 180_000,
+      globals: { __CONFER_TEST_KIND__: 'e2e' },
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/jest/slow-test-timeout.js'],
     },
   ],
 };
