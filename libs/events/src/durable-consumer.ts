@@ -54,7 +54,10 @@ export class DurableConsumer<T> {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subjects: filterSubjects,
+      // filter_subjects needs nats-server 2.10; one subject works on 2.9 (Debian's) too.
+      ...(filterSubjects.length === 1
+        ? { filter_subject: filterSubjects[0] }
+        : { filter_subjects: filterSubjects }),
       max_deliver: this.options.maxDeliver ?? 10,
       ack_wait: 30_000 * NANOS_PER_MS,
     });
