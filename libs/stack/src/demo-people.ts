@@ -49,7 +49,10 @@ export const DEMO_GROUP = {
   members: ['li.hua', 'alice.chen', 'zhang.wei', 'bob.smith'],
   messages: [
     { clientMessageId: '3f0e1c2a-0001-4000-8000-000000000001', text: '大家好！Welcome to Confer.' },
-    { clientMessageId: '3f0e1c2a-0001-4000-8000-000000000002', text: '明天上午十点开周会 — weekly sync at 10:00 tomorrow.' },
+    {
+      clientMessageId: '3f0e1c2a-0001-4000-8000-000000000002',
+      text: '明天上午十点开周会 — weekly sync at 10:00 tomorrow.',
+    },
   ],
 };
 
@@ -58,6 +61,9 @@ export const DEMO_DISCUSSION = {
   topic: '发布计划 Release plan v1.0',
   members: ['alice.chen', 'chen.jing', 'david.wu'],
   messages: [
-    { clientMessageId: '3f0e1c2a-0002-4000-8000-000000000001', text: '请大家确认各自的里程碑。Please confirm your milestones.' },
+    {
+      clientMessageId: '3f0e1c2a-0002-4000-8000-000000000001',
+      text: '请大家确认各自的里程碑。Please confirm your milestones.',
+    },
   ],
 };

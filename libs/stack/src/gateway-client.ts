@@ -18,7 +18,11 @@ export interface GatewayRequest {
 }
 
 /** Calls the gateway's public API (`/api/v1` + path) and returns the JSON body. */
-export async function callGateway<T>(gatewayUrl: string, path: string, request: GatewayRequest = {}): Promise<T> {
+export async function callGateway<T>(
+  gatewayUrl: string,
+  path: string,
+  request: GatewayRequest = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
   if (request.body !== undefined) {
     headers['content-type'] = 'application/json';

@@ -99,7 +99,11 @@ export async function startStack(options: StartStackOptions): Promise<RunningSta
     if (!ready) {
       const why = child.running ? `is not ready after ${timeoutMs} ms` : 'exited while starting';
       const where = child.logFile ? ` (log: ${child.logFile})` : '';
-      throw new StackStartError(`${child.app} ${why}${where}; its last lines:`, child.app, child.lastLines());
+      throw new StackStartError(
+        `${child.app} ${why}${where}; its last lines:`,
+        child.app,
+        child.lastLines(),
+      );
     }
   };
 

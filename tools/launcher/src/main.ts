@@ -53,7 +53,9 @@ function printSummary(config: LauncherConfig, stack: RunningStack, seed?: DemoSe
   say();
   say(`Confer is running.`);
   say(`  API       ${stack.gatewayUrl}/api/v1`);
-  say(`  API docs  ${stack.gatewayUrl}/api/docs  (OpenAPI JSON: ${stack.gatewayUrl}/api/v1/openapi.json)`);
+  say(
+    `  API docs  ${stack.gatewayUrl}/api/docs  (OpenAPI JSON: ${stack.gatewayUrl}/api/v1/openapi.json)`,
+  );
   say(`  Live      ${stack.gatewayUrl.replace(/^http/, 'ws')}/api/v1/live`);
   say(`  S3        ${stack.s3.endpoint}${config.s3 ? '' : ' (local s3rver)'}`);
   say(
@@ -69,7 +71,9 @@ function printSummary(config: LauncherConfig, stack: RunningStack, seed?: DemoSe
     );
     say(`Every demo user's password: ${seed.password}`);
     for (const login of seed.logins) {
-      say(`  ${login.email.padEnd(36)} ${login.displayName}${login === admin ? '  (org_admin)' : ''}`);
+      say(
+        `  ${login.email.padEnd(36)} ${login.displayName}${login === admin ? '  (org_admin)' : ''}`,
+      );
     }
     say();
     say('Try:');
@@ -122,7 +126,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof StackStartError) {
     complain(error.message);
   } else {
-    complain(`Confer did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    complain(
+      `Confer did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
   process.exit(1);
 });
