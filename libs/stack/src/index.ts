@@ -5,3 +5,5 @@ export * from './seed-demo';
 export * from './demo-people';
 export * from './gateway-client';
 export { StackStartError } from './wait-ready';
+export * from './port-offset';
+export * from './stack-data';

@@ -1,0 +1,3 @@
+export * from './e2e-stack';
+export * from './api-client';
+export * from './live-socket';
