@@ -14,7 +14,7 @@ import {
 } from './app-environment';
 import { AppProcess, LogTarget } from './app-process';
 import { ServerAddresses } from './check-servers';
-import { LocalS3, startLocalS3 } from './s3-server';
+import { startLocalS3 } from './s3-server';
 import { portIsFree, StackStartError, waitUntilReady } from './wait-ready';
 
 export interface StartStackOptions extends ServerAddresses {
