@@ -9,7 +9,10 @@ import { MESSAGING_CONFIG, MessagingConfig } from '../config';
 
 /** Answers Describe: the first call any client can make, and a check that the schema is in place. */
 @Controller()
-export class ServiceInfoGrpcController implements Pick<messaging.MessagingServiceController, 'describe'> {
+export class ServiceInfoGrpcController implements Pick<
+  messaging.MessagingServiceController,
+  'describe'
+> {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
