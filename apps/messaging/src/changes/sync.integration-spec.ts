@@ -1,0 +1,225 @@
+import { Subscription } from 'nats';
+
+import { liveSubject, LiveFrame } from '@confer/events';
+import { Caller } from '@confer/grpc';
+import { messaging } from '@confer/proto';
+
+import { eventually, MessagingHarness, startMessaging } from '../../test-support/messaging-harness';
+import { SyncService } from './sync.service';
+
+const { ConversationKind, MessageKind } = messaging;
+
+interface Seen {
+  seq: number;
+  type: string;
+  data: unknown;
+}
+
+describe(SyncService.name, () => {
+  let h: MessagingHarness;
+  const subscriptions: Subscription[] = [];
+
+  beforeAll(async () => {
+    h = await startMessaging();
+  });
+
+  afterAll(async () => {
+    subscriptions.forEach((s) => s.unsubscribe());
+    await h?.close();
+  });
+
+  let sent = 0;
+  function say(from: Caller, conversationId: string) {
+    sent += 1;
+
+    return h.client.sendMessage(from, {
+      conversationId,
+      clientMessageId: `s${sent}`,
+      kind: MessageKind.MESSAGE_KIND_TEXT,
+      text: `message ${sent}`,
+      emoji: '',
+    });
+  }
+
+  function group(owner: Caller, others: Caller[]) {
+    return h.client.createConversation(owner, {
+      kind: ConversationKind.CONVERSATION_KIND_GROUP,
+      title: 'Sync room',
+      memberIds: others.map((o) => o.userId),
+      id: '',
+      idempotencyKey: '',
+    });
+  }
+
+  /** Collects every live frame published for a user, in arrival order. */
+  async function listen(user: Caller): Promise<Seen[]> {
+    const frames: Seen[] = [];
+    const subscription = h.nats.subscribe(liveSubject(h.prefix, user.userId));
+    subscriptions.push(subscription);
+    void (async () => {
+      for await (const message of subscription) {
+        frames.push(...(JSON.parse(new TextDecoder().decode(message.data)) as LiveFrame[]));
+      }
+    })();
+    await h.nats.flush();
+
+    return frames;
+  }
+
+  /** Walks Sync from `since` in pages of `limit` until it reports nothing more. */
+  async function syncAll(
+    user: Caller,
+    limit: number,
+    since = 0,
+  ): Promise<{ items: Seen[]; next: number }> {
+    const items: Seen[] = [];
+    let next = since;
+    for (;;) {
+      const page = await h.client.sync(user, { since: next, limit });
+      items.push(
+        ...page.items.map((c) => ({ seq: c.seq, type: c.type, data: JSON.parse(c.dataJson) })),
+      );
+      expect(page.nextSince).toBe(page.items.length ? page.items[page.items.length - 1].seq : next);
+      next = page.nextSince;
+      if (!page.hasMore) {
+        return { items, next };
+      }
+    }
+  }
+
+  it('returns each change once, in order, across pages, exactly as published live', async () => {
+    const [alice, bob, carol] = [h.user(), h.user(), h.user()];
+    const live = await listen(alice);
+    const room = await group(alice, [bob]);
+    await say(bob, room.id);
+    await say(bob, room.id);
+    await h.client.markRead(alice, { conversationId: room.id, seq: 1 });
+    await h.client.addMembers(bob, { conversationId: room.id, userIds: [carol.userId] });
+    await say(carol, room.id);
+    await h.client.transferOwnership(alice, { conversationId: room.id, newOwnerId: bob.userId });
+    await h.client.removeMember(bob, { conversationId: room.id, userId: carol.userId });
+    const types = [
+      'member.added',
+      'message.created',
+      'message.created',
+      'conversation.read',
+      'member.added',
+      'message.created',
+      'conversation.updated',
+      'member.removed',
+    ];
+
+    const synced = await eventually(async () => {
+      const result = await syncAll(alice, 3);
+      expect(result.items.map((c) => c.type)).toEqual(types);
+
+      return result.items;
+    });
+    const seqs = synced.map((c) => c.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    await eventually(async () => expect(live).toEqual(synced));
+    expect(synced[3].data).toEqual({ conversationId: room.id, readSeq: 1, unreadCount: 1 });
+    expect(synced[4].data).toMatchObject({ conversationId: room.id, userIds: [carol.userId] });
+    expect(synced[6].data).toMatchObject({ conversation: { id: room.id, ownerId: bob.userId } });
+    expect(synced[7].data).toEqual({ conversationId: room.id, userId: carol.userId });
+    const rest = await h.client.sync(alice, { since: seqs[seqs.length - 1], limit: 10 });
+    expect(rest).toEqual({ items: [], nextSince: seqs[seqs.length - 1], hasMore: false });
+  });
+
+  it("shows a member only their membership window and nobody else's read cursor", async () => {
+    const [owner, carol] = [h.user(), h.user()];
+    const room = await group(owner, []);
+    await say(owner, room.id);
+    const live = await listen(carol);
+    await h.client.addMembers(owner, { conversationId: room.id, userIds: [carol.userId] });
+    await say(owner, room.id);
+    await h.client.markRead(owner, { conversationId: room.id, seq: 2 });
+    await h.client.removeMember(owner, { conversationId: room.id, userId: carol.userId });
+    await say(owner, room.id);
+
+    const synced = await eventually(async () => {
+      const result = await syncAll(carol, 50);
+      expect(result.items.map((c) => c.type)).toEqual([
+        'member.added',
+        'message.created',
+        'member.removed',
+      ]);
+
+      return result.items;
+    });
+    expect((synced[1].data as messaging.Message).seq).toBe(2);
+    await eventually(async () => expect(live).toEqual(synced));
+    await eventually(async () => {
+      const ownerTypes = (await syncAll(owner, 50)).items.map((c) => c.type);
+      expect(ownerTypes.filter((t) => t === 'message.created')).toHaveLength(3);
+    });
+  });
+
+  it('never skips or repeats a change while many writers commit concurrently', async () => {
+    const [me, other] = [h.user(), h.user()];
+    const rooms = await Promise.all(Array.from({ length: 10 }, () => group(other, [me])));
+    const collected: number[] = [];
+    let since = 0;
+    let writing = true;
+    const reader = (async () => {
+      while (writing) {
+        const page = await h.client.sync(me, { since, limit: 3 });
+        collected.push(...page.items.map((c) => c.seq));
+        since = page.nextSince;
+      }
+    })();
+    // Sends share group-commit batches; read cursors are separate transactions
+    // committing in parallel, so commits reach the stream out of position order.
+    const writes = Array.from({ length: 300 }, (_, i) => {
+      const room = rooms[i % rooms.length];
+
+      return i % 3 === 0
+        ? h.client.markRead(me, { conversationId: room.id, seq: Math.floor(i / 10) })
+        : say(other, room.id);
+    });
+    await Promise.all(writes);
+    writing = false;
+    await reader;
+
+    await eventually(async () => {
+      const page = await syncAll(me, 1000, since);
+      collected.push(...page.items.map((c) => c.seq));
+      since = page.next;
+      const full = await syncAll(me, 1000);
+      expect(collected).toEqual(full.items.map((c) => c.seq));
+      expect(full.items.filter((c) => c.type === 'message.created')).toHaveLength(200);
+    });
+  });
+
+  it('holds back changes above a transaction still in flight, then returns both in order', async () => {
+    const [me, other] = [h.user(), h.user()];
+    const room = await group(other, [me]);
+    const start = await eventually(async () => {
+      const caughtUp = await syncAll(me, 100);
+      expect(caughtUp.items).toHaveLength(1);
+
+      return caughtUp.next;
+    });
+    // A writer that took its transaction id first and has not committed yet.
+    await h.db.query('BEGIN');
+    await h.db.query(
+      `INSERT INTO changes (stream_pos, org_id, conversation_id, user_id, type, payload)
+       VALUES (pg_current_xact_id()::text::bigint << 16, $1, $2, $3, 'conversation.read', '{}')`,
+      [h.orgId, room.id, me.userId],
+    );
+    await say(other, room.id);
+
+    const held = await h.client.sync(me, { since: start, limit: 10 });
+    await h.db.query('COMMIT');
+
+    expect(held.items).toEqual([]);
+    const after = await eventually(async () => {
+      const page = await syncAll(me, 10, start);
+      expect(page.items).toHaveLength(2);
+
+      return page.items;
+    });
+    expect(after.map((c) => c.type)).toEqual(['conversation.read', 'message.created']);
+  });
+});
