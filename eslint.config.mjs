@@ -28,7 +28,10 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
-      'padding-line-between-statements': ['error', { blankLine: 'always', prev: '*', next: 'return' }],
+      'padding-line-between-statements': [
+        'error',
+        { blankLine: 'always', prev: '*', next: 'return' },
+      ],
       'no-console': 'error',
     },
   },
