@@ -78,13 +78,16 @@ export async function replayLog(options: ReplayOptions): Promise<ReplayReport> {
     }
   };
 
-  const host = await createPerson(admin, options, `replay-host`, runId, domain, password, 0, () => () => undefined);
+  const host = await createPerson(admin, options, 'replay-host', `${runId}`, domain, password, 0, () => () => undefined);
   progress(`creating ${parsed.people.length} people and connecting ${parsed.people.length * options.devicesPerPerson} devices`);
   const people = new Map<string, Person>();
+  // Nicks that differ only in punctuation or case would share an address: the index keeps them apart.
+  const indexOf = new Map(parsed.people.map((name, index) => [name, index]));
   await forEachLimited(parsed.people, SETUP_CONCURRENCY, async (name) => {
+    const suffix = `${runId}-${indexOf.get(name)}`;
     people.set(
       name,
-      await createPerson(admin, options, name, runId, domain, password, options.devicesPerPerson, (device) =>
+      await createPerson(admin, options, name, suffix, domain, password, options.devicesPerPerson, (device) =>
         onFrame(name, device),
       ),
     );
@@ -197,14 +200,14 @@ async function createPerson(
   admin: ApiClient,
   options: ReplayOptions,
   name: string,
-  runId: string,
+  suffix: string,
   domain: string,
   password: string,
   devices: number,
   onFrame: (device: number) => (frame: LiveFrame) => void,
 ): Promise<Person> {
   const local = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'someone';
-  const email = `${local}.${runId}@${domain}`;
+  const email = `${local}.${suffix}@${domain}`;
   const user = await admin.createUser({ email, displayName: name, password });
   const client = new ApiClient(options.gatewayUrl);
   await client.login(email, password, 'confer-replay');
