@@ -68,9 +68,17 @@ export class AppProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const sink = this.sink();
     for (const output of [child.stdout, child.stderr]) {
-      output?.on('data', (chunk: Buffer) => {
-        this.remember(chunk.toString('utf8'));
-        sink.write(chunk);
+      // Whole lines only: several apps may share one stream, and a JSON line
+      // split between two writes would interleave with another app's.
+      let partial = '';
+      output?.setEncoding('utf8');
+      output?.on('data', (text: string) => {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        if (lines.length > 0) {
+          this.remember(lines);
+          sink.write(`${lines.join('\n')}\n`);
+        }
       });
     }
   }
@@ -120,8 +128,8 @@ export class AppProcess {
     return this.file;
   }
 
-  private remember(text: string): void {
-    for (const line of text.split('\n')) {
+  private remember(lines: string[]): void {
+    for (const line of lines) {
       if (line.trim() !== '') {
         this.tail.push(line);
       }
