@@ -272,6 +272,14 @@ export interface SyncPage {
   hasMore: boolean;
 }
 
+export interface GetSyncPositionRequest {
+}
+
+export interface SyncPosition {
+  /** Pass as `since` to Sync, or as the WebSocket resume point. */
+  position: number;
+}
+
 /**
  * Conversations of every kind, their members, messages, read cursors, the
  * recent-session list and the per-user change stream. Every call acts for the
@@ -313,6 +321,13 @@ export interface MessagingServiceClient {
   hideSession(request: SessionRequest, metadata?: Metadata): Observable<Empty>;
 
   sync(request: SyncRequest, metadata?: Metadata): Observable<SyncPage>;
+
+  /**
+   * The caller's current safe position: every change at or below it is final,
+   * so a device that starts here and follows Sync or live frames misses nothing.
+   */
+
+  getSyncPosition(request: GetSyncPositionRequest, metadata?: Metadata): Observable<SyncPosition>;
 }
 
 /**
@@ -389,6 +404,16 @@ export interface MessagingServiceController {
   hideSession(request: SessionRequest, metadata?: Metadata): Promise<Empty> | Observable<Empty> | Empty;
 
   sync(request: SyncRequest, metadata?: Metadata): Promise<SyncPage> | Observable<SyncPage> | SyncPage;
+
+  /**
+   * The caller's current safe position: every change at or below it is final,
+   * so a device that starts here and follows Sync or live frames misses nothing.
+   */
+
+  getSyncPosition(
+    request: GetSyncPositionRequest,
+    metadata?: Metadata,
+  ): Promise<SyncPosition> | Observable<SyncPosition> | SyncPosition;
 }
 
 export function MessagingServiceControllerMethods() {
@@ -411,6 +436,7 @@ export function MessagingServiceControllerMethods() {
       "unpinSession",
       "hideSession",
       "sync",
+      "getSyncPosition",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
