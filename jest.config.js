@@ -40,6 +40,9 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globals: { __CONFER_TEST_KIND__: 'e2e' },
+      // One stack for the whole e2e run, started before the first spec.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/jest/slow-test-timeout.js'],
     },
   ],
