@@ -39,6 +39,15 @@ run_jest e2e --runInBand
 echo
 say "Summary"
 cat "$summary"
+# One plain closing line over every stage, for readers that do not know Jest.
+awk '/^  Tests:/ {
+    for (i = 2; i <= NF; i++) {
+      if ($(i + 1) ~ /^passed/) passed += $i
+      if ($(i + 1) ~ /^failed/) failed += $i
+      if ($(i + 1) ~ /^skipped/) skipped += $i
+    }
+  }
+  END { printf "Tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$summary"
 if [ ${#failed[@]} -gt 0 ]; then
   say "FAILED: ${failed[*]}"
   exit 1
