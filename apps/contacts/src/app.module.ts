@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 
 import { databaseReadinessCheck } from '@confer/bootstrap';
 import { DatabaseModule } from '@confer/database';
-import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events';
+import { NATS_CONNECTION, NatsModule, natsReadinessCheck, OutboxModule } from '@confer/events';
 import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
 
@@ -12,7 +12,6 @@ import { CONTACTS_CONFIG, ContactsConfig } from './config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { OrganisationsModule } from './organisations/organisations.module';
-import { OutboxModule } from './outbox/outbox.module';
 import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
 import { UsersModule } from './users/users.module';
 
@@ -29,7 +28,7 @@ export class AppModule {
         NatsModule.forRootAsync({
           useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
         }),
-        OutboxModule.forRoot({ prefix: config.nats.prefix }),
+        OutboxModule.forRoot({ service: 'contacts', prefix: config.nats.prefix }),
         HealthModule.forRoot({
           service: config.platform.app,
           checks: {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 
 import { databaseReadinessCheck } from '@confer/bootstrap';
 import { DatabaseModule } from '@confer/database';
-import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events';
+import { NATS_CONNECTION, NatsModule, natsReadinessCheck, OutboxModule } from '@confer/events';
 import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
 
@@ -18,7 +18,6 @@ import {
   messagingReadinessCheck,
 } from './directory/messaging-client.module';
 import { MIGRATIONS } from './migrations';
-import { OutboxModule } from './outbox/outbox.module';
 import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
 
 @Module({})
@@ -34,7 +33,7 @@ export class AppModule {
         NatsModule.forRootAsync({
           useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
         }),
-        OutboxModule.forRoot({ prefix: config.nats.prefix }),
+        OutboxModule.forRoot({ service: 'discussion', prefix: config.nats.prefix }),
         MessagingClientModule.forRoot(config.messagingGrpcUrl),
         HealthModule.forRoot({
           service: config.platform.app,

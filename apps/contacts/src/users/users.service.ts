@@ -5,13 +5,12 @@ import { DataSource, In, Repository } from 'typeorm';
 
 import { decodeCursor, encodeCursor, pageLimit } from '@confer/database';
 import { ConferError } from '@confer/errors';
-import { writeOutbox } from '@confer/events';
+import { OutboxPublisher, writeOutbox } from '@confer/events';
 import { Caller, isSystemCaller } from '@confer/grpc';
 
 import { domainOf, foldEmail } from '../addresses/addresses';
 import { OrganisationError } from '../organisations/organisations.errors';
 import { Organisation } from '../organisations/organisation.entity';
-import { OutboxPublisher } from '../outbox/outbox-publisher.service';
 import { isUuid, violatedUniqueConstraint } from '../persistence/postgres-errors';
 import { normaliseNewUser, NewUserFields, ORG_ADMIN_ROLE } from './user-input';
 import { User } from './user.entity';

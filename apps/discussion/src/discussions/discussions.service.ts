@@ -4,12 +4,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 
 import { ConferError } from '@confer/errors';
-import { writeOutbox } from '@confer/events';
+import { OutboxPublisher, writeOutbox } from '@confer/events';
 import { Caller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
 import { MESSAGING, MessagingClient } from '../directory/messaging-client.module';
-import { OutboxPublisher } from '../outbox/outbox-publisher.service';
 import { Discussion } from './discussion.entity';
 import {
   discussionIdFor,
