@@ -142,3 +142,36 @@ export async function createUser(
     api: await ApiClient.login(admin.gatewayUrl, email, password),
   };
 }
+
+/**
+ * Sends a body exactly as given (not JSON-encoded by the client): malformed
+ * JSON, oversize bodies. Answers like ApiClient's calls.
+ */
+export async function sendRawBody<T = ApiErrorBody>(
+  api: ApiClient,
+  method: string,
+  path: string,
+  rawBody: string,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse<T>> {
+  const response = await fetch(`${api.gatewayUrl}/api/v1${path}`, {
+    method,
+    headers: {
+      accept: 'application/json',
+      'content-type': 'application/json',
+      ...(api.token ? { authorization: `Bearer ${api.token}` } : {}),
+      ...headers,
+    },
+    body: rawBody,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: the text itself.
+  }
+
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}

@@ -1,3 +1,4 @@
 export * from './e2e-stack';
 export * from './api-client';
 export * from './live-socket';
+export * from './chat';
