@@ -2,7 +2,15 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { DEMO_ADMIN, DEMO_PASSWORD, RunningStack, seedDemo, startStack } from '@confer/stack';
+import {
+  DEMO_ADMIN,
+  DEMO_PASSWORD,
+  findFreePortOffset,
+  removeStackData,
+  RunningStack,
+  seedDemo,
+  startStack,
+} from '@confer/stack';
 
 import { IdleReport, mib, runIdle } from './idle';
 import { LoadReport, runLoad } from './load';
@@ -63,15 +71,19 @@ async function main(): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   let stack: RunningStack | undefined;
   let gatewayUrl = values.gateway;
+  const servers = {
+    postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+    natsUrl: 'nats://127.0.0.1:4222',
+    redisUrl: 'redis://127.0.0.1:6379',
+  };
   if (!gatewayUrl) {
     progress('starting a benchmark stack');
     stack = await startStack({
+      ...servers,
       rootDir: ROOT,
       prefix: `bench${Date.now().toString(36)}`,
-      portOffset: 20_000,
-      postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-      natsUrl: 'nats://127.0.0.1:4222',
-      redisUrl: 'redis://127.0.0.1:6379',
+      portOffset: await findFreePortOffset(),
+      stateDir: join(ROOT, '.confer', 'bench'),
       logLevel: 'warn',
     });
     gatewayUrl = stack.gatewayUrl;
@@ -118,7 +130,10 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    await stack?.stop();
+    if (stack) {
+      await stack.stop();
+      await removeStackData(servers, stack.prefix);
+    }
   }
 
   return 0;
