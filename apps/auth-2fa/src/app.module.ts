@@ -5,18 +5,14 @@ import { DataSource } from 'typeorm';
 import { databaseReadinessCheck } from '@confer/bootstrap';
 import { DatabaseModule } from '@confer/database';
 import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events';
+import { GrpcClientModule, grpcReadinessCheck } from '@confer/grpc';
 import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
 
 import { AuthConfig } from './config';
 import { AuthConfigModule } from './config.module';
 import { CredentialsModule } from './credentials/credentials.module';
-import {
-  CONTACTS,
-  ContactsClient,
-  ContactsClientModule,
-  contactsReadinessCheck,
-} from './directory/contacts-client.module';
+import { CONTACTS, ContactsClient } from './directory/contacts-client';
 import { ENTITIES } from './entities';
 import { LoginModule } from './login/login.module';
 import { MIGRATIONS } from './migrations';
@@ -37,7 +33,11 @@ export class AppModule {
         NatsModule.forRootAsync({
           useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
         }),
-        ContactsClientModule.forRoot(config.contactsGrpcUrl),
+        GrpcClientModule.forRoot({
+          service: 'contacts',
+          url: config.contactsGrpcUrl,
+          token: CONTACTS,
+        }),
         HealthModule.forRoot({
           service: config.platform.app,
           checks: {
@@ -50,7 +50,8 @@ export class AppModule {
             ) => [
               databaseReadinessCheck(dataSource),
               natsReadinessCheck(nats),
-              contactsReadinessCheck(contacts),
+              // Login needs the directory: not ready while contacts does not answer.
+              grpcReadinessCheck('contacts', contacts),
             ],
           },
         }),

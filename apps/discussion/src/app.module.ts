@@ -5,18 +5,14 @@ import { DataSource } from 'typeorm';
 import { databaseReadinessCheck } from '@confer/bootstrap';
 import { DatabaseModule } from '@confer/database';
 import { NATS_CONNECTION, NatsModule, natsReadinessCheck, OutboxModule } from '@confer/events';
+import { GrpcClientModule, grpcReadinessCheck } from '@confer/grpc';
 import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
 
 import { DISCUSSION_CONFIG, DiscussionConfig } from './config';
 import { ENTITIES } from './entities';
 import { DiscussionsModule } from './discussions/discussions.module';
-import {
-  MESSAGING,
-  MessagingClient,
-  MessagingClientModule,
-  messagingReadinessCheck,
-} from './directory/messaging-client.module';
+import { MESSAGING, MessagingClient } from './directory/messaging-client';
 import { MIGRATIONS } from './migrations';
 import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
 
@@ -34,7 +30,11 @@ export class AppModule {
           useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
         }),
         OutboxModule.forRoot({ service: 'discussion', prefix: config.nats.prefix }),
-        MessagingClientModule.forRoot(config.messagingGrpcUrl),
+        GrpcClientModule.forRoot({
+          service: 'messaging',
+          url: config.messagingGrpcUrl,
+          token: MESSAGING,
+        }),
         HealthModule.forRoot({
           service: config.platform.app,
           checks: {
@@ -43,7 +43,8 @@ export class AppModule {
             useFactory: (dataSource: DataSource, nats: NatsConnection, client: MessagingClient) => [
               databaseReadinessCheck(dataSource),
               natsReadinessCheck(nats),
-              messagingReadinessCheck(client),
+              // Every discussion call goes through messaging: not ready while it does not answer.
+              grpcReadinessCheck('messaging', client),
             ],
           },
         }),

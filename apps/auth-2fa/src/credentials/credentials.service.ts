@@ -5,7 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 
 import { Caller, isSystemCaller } from '@confer/grpc';
 
-import { CONTACTS, ContactsClient } from '../directory/contacts-client.module';
+import { CONTACTS, ContactsClient } from '../directory/contacts-client';
 import { CredentialError } from './credentials.errors';
 import { LocalCredential } from './local-credential.entity';
 import {

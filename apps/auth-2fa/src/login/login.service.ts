@@ -5,7 +5,7 @@ import { Caller, SYSTEM_USER_ID, systemCaller } from '@confer/grpc';
 import { contacts } from '@confer/proto';
 
 import { CredentialsService } from '../credentials/credentials.service';
-import { CONTACTS, ContactsClient } from '../directory/contacts-client.module';
+import { CONTACTS, ContactsClient } from '../directory/contacts-client';
 import { TokenIssuerService } from '../tokens/token-issuer.service';
 
 export interface LoginGrant {

@@ -8,7 +8,7 @@ import { OutboxPublisher, writeOutbox } from '@confer/events';
 import { Caller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
-import { MESSAGING, MessagingClient } from '../directory/messaging-client.module';
+import { MESSAGING, MessagingClient } from '../directory/messaging-client';
 import { Discussion } from './discussion.entity';
 import {
   discussionIdFor,
