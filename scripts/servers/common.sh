@@ -61,6 +61,8 @@ running_pid() {
   [ -s "$file" ] || return 1
   pid=$(head -n1 "$file")
   [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$program" ] || return 1
+  # An exited daemon stays a zombie until init reaps it.
+  [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
   echo "$pid"
 }
 
