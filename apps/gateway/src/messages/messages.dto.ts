@@ -3,8 +3,8 @@ import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
+  IsNotEmpty,
   IsString,
   Matches,
   MaxLength,
@@ -36,10 +36,10 @@ export class SendMessageDto {
   kind!: MessageKindName;
 
   @ApiPropertyOptional({ description: 'Required when kind is text.', maxLength: MAX_TEXT_LENGTH })
+  // Only the type is checked here: emptiness and length are messaging's rules
+  // (422 message.empty, 413 message.too_large, counted in code points).
   @ValidateIf((body: SendMessageDto) => body.kind === 'text' || body.text !== undefined)
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_TEXT_LENGTH)
   text?: string;
 
   @ApiPropertyOptional({

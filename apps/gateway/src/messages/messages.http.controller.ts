@@ -36,9 +36,14 @@ export class MessagesHttpController {
     description: 'The clientMessageId was used before: the first result, unchanged.',
   })
   @ApiErrors({
-    403: ['conversation.not_member', 'message.blocked'],
     404: ['conversation.not_found'],
-    413: ['request.too_large'],
+    413: ['request.too_large', 'message.too_large'],
+    422: [
+      'message.empty',
+      'message.emoji_invalid',
+      'message.client_id_invalid',
+      'message.kind_invalid',
+    ],
   })
   async send(
     @CurrentCaller() caller: Caller,
