@@ -173,12 +173,11 @@ describe('messages through the gateway', () => {
       expect(await fullHistory(alice.api, group.id)).toEqual([]);
     });
 
-    it('refuses an empty text with 400 naming the field', async () => {
+    it('refuses an empty text with 422 message.empty', async () => {
       const response = await send(alice, group.id, { kind: 'text', text: '' });
 
-      expect(response.status).toBe(400);
-      expect(response.body.error.code).toBe('request.invalid');
-      expect(response.body.error.details).toMatchObject({ fields: { text: expect.any(Array) } });
+      expect(response.status).toBe(422);
+      expect(response.body.error.code).toBe('message.empty');
       expect(await fullHistory(alice.api, group.id)).toEqual([]);
     });
 
