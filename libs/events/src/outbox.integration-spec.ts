@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { transformFileSync } from '@swc/core';
-import { connect, JetStreamManager, NatsConnection } from 'nats';
+import { connect, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import { DataSource } from 'typeorm';
 
 import { openDataSource } from '@confer/database';
@@ -81,6 +81,9 @@ describe(OutboxRelay.name, () => {
   const stream = serviceStream(prefix, 'crash');
   const subject = eventSubject(prefix, 'crash', 'thing.happened');
   const flakySubject = eventSubject(prefix, 'crash', 'flaky.happened');
+  // Events of the leadership tests go to a stream of their own, so the crash test's count holds.
+  const leadStream = serviceStream(prefix, 'lead');
+  const leadSubject = eventSubject(prefix, 'lead', 'thing.happened');
   let dataSource: DataSource;
   let nats: NatsConnection;
   let manager: JetStreamManager;
@@ -109,12 +112,14 @@ describe(OutboxRelay.name, () => {
     nats = await connect({ servers: servers.natsUrl });
     manager = await nats.jetstreamManager();
     await ensureStream(manager, stream);
+    await ensureStream(manager, leadStream);
   }, 30_000);
 
   afterAll(async () => {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
     await Promise.all(children.filter(isRunning).map(killed));
     await manager?.streams.delete(stream.name).catch(() => undefined);
+    await manager?.streams.delete(leadStream.name).catch(() => undefined);
     await nats?.close();
     await dataSource?.destroy();
     await dropDatabase(servers.postgresUrl, database);
@@ -151,6 +156,82 @@ describe(OutboxRelay.name, () => {
 
     return row;
   }
+
+  /** Server processes of this database's connections named for a lock, with what they hold. */
+  async function lockConnections(lockName: string) {
+    return dataSource.query(
+      `SELECT a.pid, a.state, a.backend_xid::text AS xid,
+         EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory') AS holds
+       FROM pg_stat_activity a WHERE a.datname = current_database() AND a.application_name = $1`,
+      [lockName],
+    ) as Promise<{ pid: number; state: string; xid: string | null; holds: boolean }[]>;
+  }
+
+  it('holds no transaction while it waits for JetStream to acknowledge a page', async () => {
+    let release: () => void = () => undefined;
+    const acknowledged = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let published = 0;
+    const slowJetStream = {
+      publish: async () => {
+        published += 1;
+        await acknowledged;
+      },
+    } as unknown as JetStreamClient;
+    const relay = new OutboxRelay(dataSource, slowJetStream, {
+      idlePollMs: 10,
+      lockName: 'test.slow',
+    });
+    relay.start();
+    try {
+      await dataSource.transaction((transaction) =>
+        writeOutbox(transaction, [{ subject: leadSubject, payload: { n: 1 } }]),
+      );
+      relay.notify();
+      await waitFor(async () => published > 0, 10_000);
+
+      const [leader] = (await lockConnections('test.slow')).filter((c) => c.holds);
+      expect(leader).toMatchObject({ state: 'idle', xid: null });
+      release();
+      await waitFor(
+        async () => (await dataSource.query('SELECT count(*)::int AS n FROM outbox'))[0].n === 0,
+        10_000,
+      );
+    } finally {
+      release();
+      await relay.stop();
+    }
+  }, 30_000);
+
+  it('lets a standby take over when the leading relay loses its lock connection', async () => {
+    const options = { idlePollMs: 10, standbyPollMs: 50, lockName: 'test.failover' };
+    const first = new OutboxRelay(dataSource, nats.jetstream(), options);
+    const second = new OutboxRelay(dataSource, nats.jetstream(), options);
+    first.start();
+    try {
+      await waitFor(async () => first.leading, 10_000);
+      second.start();
+      const before = (await manager.streams.info(leadStream.name)).state.messages;
+
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(second.leading).toBe(false);
+      const [held] = (await lockConnections('test.failover')).filter((c) => c.holds);
+      await dataSource.query('SELECT pg_terminate_backend($1)', [held.pid]);
+      await waitFor(async () => second.leading, 10_000);
+      await dataSource.transaction((transaction) =>
+        writeOutbox(transaction, [{ subject: leadSubject, payload: { n: 2 } }]),
+      );
+      await waitFor(
+        async () => (await manager.streams.info(leadStream.name)).state.messages === before + 1,
+        10_000,
+      );
+
+      expect(first.leading).toBe(false);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  }, 30_000);
 
   it('delivers every event of a burst exactly once when the relay is killed mid-burst', async () => {
     await startConsumer('crash_counter', subject);
