@@ -26,6 +26,14 @@ const schema = z.object({
   SEND_BATCH_MAX: countVar(500).pipe(z.number().max(5_000)),
   /** Most members a group chat or discussion may have. */
   GROUP_MEMBER_LIMIT: countVar(2_000),
+  /** How often the live tailer looks for other replicas' commits when nothing woke it (ms). */
+  LIVE_POLL_MS: countVar(10).pipe(z.number().max(1_000)),
+  /** Most changes the live tailer publishes per page. */
+  LIVE_PAGE_SIZE: countVar(1_000).pipe(z.number().max(10_000)),
+  /** How often a standby replica asks whether the live tailer's lock is free (ms). */
+  LIVE_STANDBY_POLL_MS: countVar(1_000),
+  /** A new leader resumes where the last one stopped if it saved its place this recently (s). */
+  LIVE_RESUME_SECONDS: countVar(60),
 });
 
 export interface MessagingConfig {
@@ -35,6 +43,7 @@ export interface MessagingConfig {
   contactsGrpcUrl: string;
   sendBatchMax: number;
   groupMemberLimit: number;
+  live: { pollMs: number; pageSize: number; standbyPollMs: number; resumeSeconds: number };
 }
 
 export const MESSAGING_CONFIG = Symbol('MESSAGING_CONFIG');
@@ -49,5 +58,11 @@ export function loadMessagingConfig(env?: Record<string, string | undefined>): M
     contactsGrpcUrl: vars.CONTACTS_GRPC_URL,
     sendBatchMax: vars.SEND_BATCH_MAX,
     groupMemberLimit: vars.GROUP_MEMBER_LIMIT,
+    live: {
+      pollMs: vars.LIVE_POLL_MS,
+      pageSize: vars.LIVE_PAGE_SIZE,
+      standbyPollMs: vars.LIVE_STANDBY_POLL_MS,
+      resumeSeconds: vars.LIVE_RESUME_SECONDS,
+    },
   };
 }

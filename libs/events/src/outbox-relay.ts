@@ -95,6 +95,24 @@ export class LeaderConnection {
   }
 
   /**
+   * Runs a statement on the lock's connection, outside any transaction. A
+   * failure may mean the connection (and with it the lock) is gone, so the
+   * connection is given up and the next acquire starts over.
+   */
+  async query<R>(sql: string, parameters: unknown[] = []): Promise<R[]> {
+    const client = this.client;
+    if (!client || this.broken) {
+      throw new Error(`not the leader of ${this.name}`);
+    }
+    try {
+      return (await client.query(sql, parameters)).rows as R[];
+    } catch (error) {
+      await this.drop();
+      throw error;
+    }
+  }
+
+  /**
    * Gives up the connection and with it the lock: after a failed query on it
    * (the connection may be dead) and at shutdown.
    */
@@ -195,29 +213,24 @@ export class OutboxRelay {
 
   /** Publishes one page when this relay leads; returns how many rows it moved. */
   async relayBatch(): Promise<number> {
-    const connection = await this.leader.acquire();
-    if (!connection) {
+    if (!(await this.leader.acquire())) {
       return 0;
     }
-    const rows = await this.onLeaderConnection(() =>
-      // Primary key (position): oldest first. A plain read takes no lock and no transaction id.
-      connection.query<OutboxRow>(
-        'SELECT id, subject, payload, correlation_id FROM outbox ORDER BY position LIMIT $1',
-        [this.batchSize],
-      ),
+    // Primary key (position): oldest first. A plain read takes no lock and no transaction id.
+    const rows = await this.leader.query<OutboxRow>(
+      'SELECT id, subject, payload, correlation_id FROM outbox ORDER BY position LIMIT $1',
+      [this.batchSize],
     );
-    if (rows.rows.length === 0) {
+    if (rows.length === 0) {
       return 0;
     }
-    await Promise.all(rows.rows.map((row) => this.publish(row)));
-    await this.onLeaderConnection(() =>
-      connection.query('DELETE FROM outbox WHERE id = ANY($1::uuid[])', [
-        rows.rows.map((row) => row.id),
-      ]),
-    );
-    relayed.inc(rows.rows.length);
+    await Promise.all(rows.map((row) => this.publish(row)));
+    await this.leader.query('DELETE FROM outbox WHERE id = ANY($1::uuid[])', [
+      rows.map((row) => row.id),
+    ]);
+    relayed.inc(rows.length);
 
-    return rows.rows.length;
+    return rows.length;
   }
 
   private publish(row: OutboxRow): Promise<unknown> {
@@ -230,16 +243,6 @@ export class OutboxRelay {
       msgID: row.id,
       headers,
     });
-  }
-
-  /** A failed query may mean a dead connection, and so a lost lock: start over from acquire. */
-  private async onLeaderConnection<T>(query: () => Promise<T>): Promise<T> {
-    try {
-      return await query();
-    } catch (error) {
-      await this.leader.drop();
-      throw error;
-    }
   }
 
   private async run(): Promise<void> {

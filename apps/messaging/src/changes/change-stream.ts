@@ -1,16 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { MESSAGING_CONFIG, MessagingConfig } from '../config';
 import { ChangeTransaction } from './change-transaction';
 import { EventRelay } from './event-relay';
-import { LivePublisher } from './live-publisher';
+import { LiveTailer } from './live-tailer';
 
 /**
  * Runs every write that produces changes: one transaction that first takes
  * the advisory locks of what it touches (sorted, so writers never deadlock),
- * then does its work, writes its changes and outbox events, commits, and only
- * then publishes live frames and wakes the outbox relay.
+ * then does its work, writes its changes and outbox events, commits, and then
+ * wakes the live tailer and the outbox relay. Live frames never leave from
+ * here: the tailer publishes them in position order once they are below the
+ * horizon.
  *
  * The locks come before any write, so the transaction id (and with it every
  * position of its changes) is assigned while they are held: a later writer to
@@ -19,30 +21,27 @@ import { LivePublisher } from './live-publisher';
  */
 @Injectable()
 export class ChangeStream {
-  private readonly logger = new Logger(ChangeStream.name);
-
   constructor(
     private readonly dataSource: DataSource,
-    private readonly live: LivePublisher,
+    private readonly tailer: LiveTailer,
     private readonly relay: EventRelay,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
   ) {}
 
   async run<T>(lockKeys: string[], work: (tx: ChangeTransaction) => Promise<T>): Promise<T> {
-    const { value, frames, events } = await this.dataSource.transaction(async (manager) => {
+    const { value, changes, events } = await this.dataSource.transaction(async (manager) => {
       await lockKeysInOrder(manager, lockKeys);
       const tx = new ChangeTransaction(manager, this.config.nats.prefix);
       const result = await work(tx);
-      const written = await tx.write();
+      await tx.write();
 
-      return { value: result, frames: written, events: tx.hasEvents };
+      return { value: result, changes: tx.hasChanges, events: tx.hasEvents };
     });
-    this.live.publish(frames);
+    if (changes) {
+      this.tailer.notify();
+    }
     if (events) {
       this.relay.notify();
-    }
-    if (frames.size > 0) {
-      this.logger.debug({ users: frames.size }, 'changes published live');
     }
 
     return value;

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 
-import { eventSubject, LiveFrame, OutboxEvent, writeOutbox } from '@confer/events';
+import { eventSubject, OutboxEvent, writeOutbox } from '@confer/events';
 
 /** The kinds of change a user's devices receive, as WebSocket frame types. */
 export type ChangeType =
@@ -8,12 +8,15 @@ export type ChangeType =
   | 'conversation.read'
   | 'member.added'
   | 'member.removed'
-  | 'conversation.updated';
+  | 'conversation.updated'
+  | 'session.pinned'
+  | 'session.unpinned'
+  | 'session.hidden';
 
 export interface ChangeRecord {
   orgId: string;
   conversationId: string;
-  /** Set for a change only this user sees (their read cursor); null for all members. */
+  /** Set for a change only this user sees (their read cursor, pins); null for all members. */
   userId: string | null;
   type: ChangeType;
   /** The frame's `data`, also returned by Sync as data_json. */
@@ -25,13 +28,6 @@ export type EventName = 'message.created' | 'members.changed' | 'conversation.cr
 
 interface RecordedChange extends ChangeRecord {
   pos: number;
-}
-
-interface MemberWindow {
-  conversation_id: string;
-  user_id: string;
-  joined_pos: string;
-  left_pos: string | null;
 }
 
 /** Room for 65,536 changes per transaction below the next transaction's positions. */
@@ -93,21 +89,16 @@ export class ChangeTransaction {
     return this.events.length > 0;
   }
 
-  /**
-   * Writes the recorded changes and events (one multi-row INSERT each) and
-   * returns the live frames per user. Recipients come from one query of the
-   * touched conversations' member windows, read under the same locks, so live
-   * delivery and Sync agree on who sees what.
-   */
-  async write(): Promise<Map<string, LiveFrame[]>> {
-    const frames = new Map<string, LiveFrame[]>();
+  get hasChanges(): boolean {
+    return this.recorded.length > 0;
+  }
+
+  /** Writes the recorded changes and events, one multi-row INSERT each. */
+  async write(): Promise<void> {
     if (this.recorded.length > 0) {
       await this.insertChanges();
-      await this.collectFrames(frames);
     }
     await writeOutbox(this.manager, this.events);
-
-    return frames;
   }
 
   private async insertChanges(): Promise<void> {
@@ -124,38 +115,5 @@ export class ChangeTransaction {
         rows.map((r) => JSON.stringify(r.data)),
       ],
     );
-  }
-
-  private async collectFrames(frames: Map<string, LiveFrame[]>): Promise<void> {
-    const shared = this.recorded.filter((r) => r.userId === null);
-    const windows = new Map<string, MemberWindow[]>();
-    if (shared.length > 0) {
-      const conversationIds = [...new Set(shared.map((r) => r.conversationId))];
-      // Primary key (conversation_id, user_id): current members, plus those who left in this transaction.
-      const rows: MemberWindow[] = await this.manager.query(
-        `SELECT conversation_id, user_id, joined_pos, left_pos FROM members
-         WHERE conversation_id = ANY($1::uuid[]) AND (left_pos IS NULL OR left_pos >= $2)`,
-        [conversationIds, this.base],
-      );
-      for (const row of rows) {
-        const list = windows.get(row.conversation_id) ?? [];
-        list.push(row);
-        windows.set(row.conversation_id, list);
-      }
-    }
-    for (const change of this.recorded) {
-      const frame: LiveFrame = { type: change.type, seq: change.pos, data: change.data };
-      const recipients = change.userId
-        ? [change.userId]
-        : (windows.get(change.conversationId) ?? [])
-            .filter((m) => Number(m.joined_pos) <= change.pos)
-            .filter((m) => m.left_pos === null || Number(m.left_pos) >= change.pos)
-            .map((m) => m.user_id);
-      for (const userId of recipients) {
-        const list = frames.get(userId) ?? [];
-        list.push(frame);
-        frames.set(userId, list);
-      }
-    }
   }
 }

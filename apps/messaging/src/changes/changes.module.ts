@@ -2,14 +2,14 @@ import { Module } from '@nestjs/common';
 
 import { ChangeStream } from './change-stream';
 import { EventRelay } from './event-relay';
-import { LivePublisher } from './live-publisher';
+import { LiveTailer } from './live-tailer';
 import { SyncGrpcController } from './sync.grpc.controller';
 import { SyncService } from './sync.service';
 
-/** The per-user change stream: writing changes, live delivery, the outbox relay and Sync. */
+/** The per-user change stream: writing changes, the live tailer, the outbox relay and Sync. */
 @Module({
   controllers: [SyncGrpcController],
-  providers: [ChangeStream, EventRelay, LivePublisher, SyncService],
+  providers: [ChangeStream, EventRelay, LiveTailer, SyncService],
   exports: [ChangeStream],
 })
 export class ChangesModule {}

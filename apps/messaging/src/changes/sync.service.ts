@@ -50,9 +50,27 @@ const SYNC_QUERY = `
   ) AS visible
   ORDER BY stream_pos LIMIT $3`;
 
+/**
+ * The newest position that can never gain a change: just below the horizon.
+ * The horizon itself is the first position of the oldest running transaction.
+ */
+const POSITION_QUERY = `
+  SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16) - 1 AS position`;
+
 @Injectable()
 export class SyncService {
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Where a device stands that has seen nothing yet: Sync or live frames from
+   * here on miss nothing. It is the same for every user; a user's own next
+   * change is above it.
+   */
+  async position(): Promise<messaging.SyncPosition> {
+    const [row]: { position: string }[] = await this.dataSource.query(POSITION_QUERY);
+
+    return { position: Number(row.position) };
+  }
 
   async sync(caller: Caller, request: messaging.SyncRequest): Promise<messaging.SyncPage> {
     const since = Math.max(0, Math.floor(Number(request.since ?? 0)));

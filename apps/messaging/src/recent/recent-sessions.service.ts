@@ -5,8 +5,11 @@ import { decodeCursor, encodeCursor, pageLimit } from '@confer/database';
 import { Caller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
+import { ChangeStream } from '../changes/change-stream';
+import { ChangeType } from '../changes/change-transaction';
 import { ConversationError } from '../conversations/conversation.errors';
 import { requireMembership } from '../conversations/conversation.store';
+import { isUuid } from '../conversations/ids';
 import { messageColumns, MessageRow, toMessage } from '../messages/message.mapper';
 import {
   compareKeys,
@@ -53,7 +56,10 @@ const STANDALONE: Record<'folded' | 'flat' | 'private' | 'group', string> = {
 
 @Injectable()
 export class RecentSessionsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly changes: ChangeStream,
+  ) {}
 
   async list(
     caller: Caller,
@@ -92,16 +98,25 @@ export class RecentSessionsService {
   }
 
   async pin(caller: Caller, conversationId: string): Promise<void> {
-    await this.updateMember(caller, conversationId, 'pinned_at = coalesce(m.pinned_at, now())');
+    await this.updateMember(caller, conversationId, 'session.pinned', {
+      set: 'pinned_at = now()',
+      unchangedUnless: 'm.pinned_at IS NULL',
+    });
   }
 
   async unpin(caller: Caller, conversationId: string): Promise<void> {
-    await this.updateMember(caller, conversationId, 'pinned_at = NULL');
+    await this.updateMember(caller, conversationId, 'session.unpinned', {
+      set: 'pinned_at = NULL',
+      unchangedUnless: 'm.pinned_at IS NOT NULL',
+    });
   }
 
   /** Hidden until a message arrives after the one that was last when hiding. */
   async hide(caller: Caller, conversationId: string): Promise<void> {
-    await this.updateMember(caller, conversationId, 'hidden_seq = c.last_seq');
+    await this.updateMember(caller, conversationId, 'session.hidden', {
+      set: 'hidden_seq = c.last_seq',
+      unchangedUnless: 'm.hidden_seq IS DISTINCT FROM c.last_seq',
+    });
   }
 
   /** The private and group folders (unpinned sessions only), placed by their newest session. */
@@ -133,23 +148,45 @@ export class RecentSessionsService {
     return new Map(rows.map((row) => [row.id, toMessage(row)]));
   }
 
+  /**
+   * Changes one of the caller's session settings under the conversation's
+   * lock and, when it really changed, records a change for the caller's other
+   * devices in the same transaction. Repeating a pin or hide changes nothing
+   * and records nothing.
+   */
   private async updateMember(
     caller: Caller,
     conversationId: string,
-    assignment: string,
+    type: ChangeType,
+    update: { set: string; unchangedUnless: string },
   ): Promise<void> {
-    const view = await requireMembership(this.dataSource.manager, conversationId, caller.userId);
-    const rows = await updateReturning<unknown>(
-      this.dataSource.manager,
-      `UPDATE members m SET ${assignment} FROM conversations c
-       WHERE c.id = m.conversation_id AND m.conversation_id = $1 AND m.user_id = $2
-         AND m.left_pos IS NULL
-       RETURNING 1`,
-      [view.id, caller.userId],
-    );
-    if (rows.length === 0) {
+    if (!isUuid(conversationId)) {
       throw ConversationError.notFound(conversationId);
     }
+    const id = conversationId.toLowerCase();
+    await this.changes.run([id], async (tx) => {
+      const view = await requireMembership(tx.manager, id, caller.userId);
+      // Primary keys of members and conversations.
+      const rows = await updateReturning<unknown>(
+        tx.manager,
+        `UPDATE members m SET ${update.set} FROM conversations c
+         WHERE c.id = m.conversation_id AND m.conversation_id = $1 AND m.user_id = $2
+           AND m.left_pos IS NULL AND (${update.unchangedUnless})
+         RETURNING 1`,
+        [view.id, caller.userId],
+      );
+      if (rows.length === 0) {
+        return;
+      }
+      await tx.begin();
+      tx.record({
+        orgId: view.org_id,
+        conversationId: view.id,
+        userId: caller.userId,
+        type,
+        data: { conversationId: view.id },
+      });
+    });
   }
 }
 
