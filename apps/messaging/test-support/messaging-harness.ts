@@ -30,11 +30,13 @@ import { loadMessagingConfig } from '../src/config';
 export type UserStatus = 'USER_STATUS_ACTIVE' | 'USER_STATUS_DISABLED';
 
 export interface MessagingHarness {
+  app: INestApplication;
   client: ServiceClient<messaging.MessagingServiceClient>;
   /** A direct connection to the app's database, for asserting what was (not) written. */
   db: Client;
   nats: NatsConnection;
   prefix: string;
+  database: string;
   orgId: string;
   /** Registers an active user in the directory double and returns their caller. */
   user(status?: UserStatus): Caller;
@@ -44,7 +46,15 @@ export interface MessagingHarness {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Another replica of this deployment: same database, NATS prefix, organisation and directory. */
+  join?: MessagingHarness;
 }
+
+/** What replicas of one deployment share; kept out of the public harness. */
+const deployments = new WeakMap<
+  MessagingHarness,
+  { directory: Map<string, UserStatus>; contactsPort: number }
+>();
 
 /**
  * Starts a real messaging app (gRPC server, its own database and NATS prefix)
@@ -55,11 +65,14 @@ export interface HarnessOptions {
  */
 export async function startMessaging(options: HarnessOptions = {}): Promise<MessagingHarness> {
   const servers = testServers();
-  const database = uniqueDatabaseName('messaging_test');
-  const prefix = uniqueToken('msg').toLowerCase();
-  const orgId = randomUUID();
-  const directory = new Map<string, UserStatus>();
-  const contacts = await startContactsDouble(directory);
+  const joined = options.join;
+  const shared = joined ? deployments.get(joined) : undefined;
+  const database = joined?.database ?? uniqueDatabaseName('messaging_test');
+  const prefix = joined?.prefix ?? uniqueToken('msg').toLowerCase();
+  const orgId = joined?.orgId ?? randomUUID();
+  const directory = shared?.directory ?? new Map<string, UserStatus>();
+  const contacts = shared ? undefined : await startContactsDouble(directory);
+  const contactsPort = shared?.contactsPort ?? contacts!.port;
   const port = await freePort();
   const config = loadMessagingConfig({
     POSTGRES_URL: servers.postgresUrl,
@@ -68,7 +81,7 @@ export async function startMessaging(options: HarnessOptions = {}): Promise<Mess
     NATS_PREFIX: prefix,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: String(port),
-    CONTACTS_GRPC_URL: `127.0.0.1:${contacts.port}`,
+    CONTACTS_GRPC_URL: `127.0.0.1:${contactsPort}`,
     LOG_LEVEL: 'error',
     ...options.env,
   });
@@ -100,11 +113,13 @@ export async function startMessaging(options: HarnessOptions = {}): Promise<Mess
     correlationId: randomUUID(),
   });
 
-  return {
+  const harness: MessagingHarness = {
+    app,
     client,
     db,
     nats,
     prefix,
+    database,
     orgId,
     caller,
     user(status: UserStatus = 'USER_STATUS_ACTIVE') {
@@ -116,14 +131,22 @@ export async function startMessaging(options: HarnessOptions = {}): Promise<Mess
     async close() {
       proxy.close();
       await app.close();
-      contacts.server.forceShutdown();
       await db.end();
+      if (!contacts) {
+        await nats.drain();
+
+        return;
+      }
+      contacts.server.forceShutdown();
       const jsm = await nats.jetstreamManager();
       await jsm.streams.delete(serviceStream(prefix, 'messaging').name).catch(() => undefined);
       await nats.drain();
       await dropDatabase(servers.postgresUrl, database);
     },
   };
+  deployments.set(harness, { directory, contactsPort });
+
+  return harness;
 }
 
 async function startContactsDouble(
