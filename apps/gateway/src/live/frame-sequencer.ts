@@ -26,6 +26,11 @@ export class FrameSequencer {
     return this.held !== null;
   }
 
+  /** The device already holds everything up to `seq`: frames at or below it are dropped. */
+  skipTo(seq: number): void {
+    this.lastSent = Math.max(this.lastSent, seq);
+  }
+
   /** From now until endReplay, live frames are held. */
   beginReplay(): void {
     this.held = [];

@@ -47,6 +47,7 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 function setup(options: {
   pages: messaging.SyncPage[];
+  position?: number;
   replayLimit?: number;
   onSync?: (sink: LiveSink) => void;
 }) {
@@ -85,6 +86,13 @@ function setup(options: {
         }
 
         return options.pages.shift() ?? { items: [], nextSince: request.since, hasMore: false };
+      },
+      getSyncPosition: async () => {
+        if (sink && options.onSync) {
+          options.onSync(sink);
+        }
+
+        return { position: options.position ?? 0 };
       },
     } as unknown as MessagingClient,
     messages: {} as MessagesService,
@@ -135,6 +143,24 @@ describe(LiveConnection.name, () => {
       ['message.created', 13],
       ['message.created', 14],
       ['message.created', 15],
+    ]);
+  });
+
+  it('starts a device without a resume point at the current position, dropping frames at or below it', async () => {
+    const { socket, connection, syncCalls, deliver } = setup({
+      pages: [],
+      position: 20,
+      onSync: (sink) => sink.deliver([frame(19), frame(20), frame(21)]),
+    });
+    connection.start({ token: 'good' });
+    await flush();
+    deliver([21, 22]);
+
+    expect(syncCalls).toEqual([]);
+    expect(socket.sent.map((sent) => [sent.type, sent.seq])).toEqual([
+      ['ready', 20],
+      ['message.created', 21],
+      ['message.created', 22],
     ]);
   });
 

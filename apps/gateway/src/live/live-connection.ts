@@ -180,7 +180,15 @@ export class LiveConnection implements LiveSink {
       // the replay is written, so none falls between the two.
       sequencer.beginReplay();
       await this.context.hub.attach(verified.userId, this);
-      this.write({ type: 'ready', seq: since ?? 0, data: { userId: verified.userId } });
+      // A device with nothing to resume from starts where the stream is final
+      // now, asked after subscribing so that no frame above it is missed.
+      const start =
+        since ?? (await this.context.messaging.getSyncPosition(this.caller(), {})).position;
+      if (this.closed) {
+        return;
+      }
+      sequencer.skipTo(start);
+      this.write({ type: 'ready', seq: start, data: { userId: verified.userId } });
       const caughtUp = since === undefined || (await this.replay(since));
       const complete = sequencer.endReplay();
       if (!caughtUp || !complete) {
