@@ -74,8 +74,15 @@ auth_mechanisms = plain login
 disable_plaintext_auth = no
 # A bare "alice" signs in as alice@$DOMAIN.
 auth_default_realm = $DOMAIN
-# Tests try wrong passwords on purpose; a real server waits 2 s after each.
+# Tests try wrong passwords on purpose: no 2 s wait after a failure, and no
+# penalty for the failing address (up to 15 s before each later attempt): the
+# auth process cannot reach the penalty tracker.
 auth_failure_delay = 0
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 
 # The account's own password first, then its application passwords.
 passdb {
@@ -177,6 +184,11 @@ ensure() {
   # The lock's descriptor stays with this script, not with the daemon.
   dovecot -c "$CONF" 9>&- || fail "did not start; see $DIR/log/dovecot.log"
   wait_for_ports "${PORTS[@]}"
+  # Also waits out the auth process's start: it retries the penalty tracker
+  # it cannot reach for about 5 s before it answers the first sign-in.
+  doveadm -c "$CONF" auth test "$(fixture "$FIXTURE" 'f.accounts[0].login')" \
+    "$(fixture "$FIXTURE" 'f.accounts[0].password')" >/dev/null ||
+    fail "started, but the first test account cannot sign in; see $DIR/log/dovecot.log"
   echo "dovecot: ${INSTALLED}${did} ($(describe))"
 }
 
