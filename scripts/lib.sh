@@ -49,6 +49,10 @@ ensure_servers() {
   wait_for_port 5432 "${POSTGRES_URL:-}"
   wait_for_port 6379 "${REDIS_URL:-}"
   wait_for_port 4222 "${NATS_URL:-}"
+  # The mail (Dovecot) and directory (OpenLDAP) servers of the sign-in and
+  # directory-sync tests: installed when missing, started when down.
+  scripts/servers/dovecot.sh ensure || say "The test mail server is not running: its tests will fail"
+  scripts/servers/slapd.sh ensure || say "The test directory server is not running: its tests will fail"
 }
 
 # Servers start in the background; give each a few seconds to listen.

@@ -1,1 +1,3 @@
 export * from './test-servers';
+export * from './mail-server';
+export * from './directory-server';
