@@ -5,31 +5,21 @@ import {
   defaultGrpcUrl,
   hostPortVar,
   loadConfig,
-  natsVariables,
-  platformVariables,
-  postgresVariables,
-  PlatformConfig,
-  PostgresConfig,
-  toPlatformConfig,
-  toPostgresConfig,
+  serviceConfigSchema,
+  ServiceConfig,
+  toServiceConfig,
 } from '@confer/config';
 
 const APP = 'auth-2fa';
 
-const schema = z.object({
-  ...platformVariables(APP),
-  ...postgresVariables(APP),
-  ...natsVariables,
+const schema = serviceConfigSchema(APP, {
   CONTACTS_GRPC_URL: hostPortVar(defaultGrpcUrl('contacts')),
   AUTH_ISSUER: z.string().min(1).default('confer-auth'),
   AUTH_AUDIENCE: z.string().min(1).default('confer-api'),
   ACCESS_TOKEN_TTL_SECONDS: countVar(3600).pipe(z.number().max(7 * 24 * 3600)),
 });
 
-export interface AuthConfig {
-  platform: PlatformConfig;
-  postgres: PostgresConfig;
-  nats: { url: string; prefix: string };
+export interface AuthConfig extends ServiceConfig {
   contactsGrpcUrl: string;
   tokens: {
     /** `iss` of every token, and what verifiers expect. */
@@ -46,9 +36,7 @@ export function loadAuthConfig(env?: Record<string, string | undefined>): AuthCo
   const vars = loadConfig(schema, env);
 
   return {
-    platform: toPlatformConfig(APP, vars),
-    postgres: toPostgresConfig(vars),
-    nats: { url: vars.NATS_URL, prefix: vars.NATS_PREFIX },
+    ...toServiceConfig(APP, vars),
     contactsGrpcUrl: vars.CONTACTS_GRPC_URL,
     tokens: {
       issuer: vars.AUTH_ISSUER,

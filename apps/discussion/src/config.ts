@@ -1,32 +1,20 @@
-import { z } from 'zod';
-
 import {
   defaultGrpcUrl,
   hostPortVar,
   loadConfig,
-  natsVariables,
-  platformVariables,
-  postgresVariables,
-  PlatformConfig,
-  PostgresConfig,
-  toPlatformConfig,
-  toPostgresConfig,
+  serviceConfigSchema,
+  ServiceConfig,
+  toServiceConfig,
 } from '@confer/config';
 
 const APP = 'discussion';
 
-const schema = z.object({
-  ...platformVariables(APP),
-  ...postgresVariables(APP),
-  ...natsVariables,
+const schema = serviceConfigSchema(APP, {
   /** Where discussions' conversations live (host:port). */
   MESSAGING_GRPC_URL: hostPortVar(defaultGrpcUrl('messaging')),
 });
 
-export interface DiscussionConfig {
-  platform: PlatformConfig;
-  postgres: PostgresConfig;
-  nats: { url: string; prefix: string };
+export interface DiscussionConfig extends ServiceConfig {
   messagingGrpcUrl: string;
 }
 
@@ -35,10 +23,5 @@ export const DISCUSSION_CONFIG = Symbol('DISCUSSION_CONFIG');
 export function loadDiscussionConfig(env?: Record<string, string | undefined>): DiscussionConfig {
   const vars = loadConfig(schema, env);
 
-  return {
-    platform: toPlatformConfig(APP, vars),
-    postgres: toPostgresConfig(vars),
-    nats: { url: vars.NATS_URL, prefix: vars.NATS_PREFIX },
-    messagingGrpcUrl: vars.MESSAGING_GRPC_URL,
-  };
+  return { ...toServiceConfig(APP, vars), messagingGrpcUrl: vars.MESSAGING_GRPC_URL };
 }

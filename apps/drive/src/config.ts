@@ -2,22 +2,15 @@ import { z } from 'zod';
 
 import {
   loadConfig,
+  serviceConfigSchema,
+  ServiceConfig,
+  toServiceConfig,
   urlVar,
-  natsVariables,
-  platformVariables,
-  postgresVariables,
-  PlatformConfig,
-  PostgresConfig,
-  toPlatformConfig,
-  toPostgresConfig,
 } from '@confer/config';
 
 const APP = 'drive';
 
-const schema = z.object({
-  ...platformVariables(APP),
-  ...postgresVariables(APP),
-  ...natsVariables,
+const schema = serviceConfigSchema(APP, {
   /** The S3 API (MinIO, s3rver, any S3); path-style requests. */
   S3_ENDPOINT: urlVar('http://127.0.0.1:9000', ['http', 'https']),
   S3_ACCESS_KEY: z.string().min(1).default('S3RVER'),
@@ -30,10 +23,7 @@ const schema = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
 });
 
-export interface DriveConfig {
-  platform: PlatformConfig;
-  postgres: PostgresConfig;
-  nats: { url: string; prefix: string };
+export interface DriveConfig extends ServiceConfig {
   s3: S3Config;
 }
 
@@ -53,12 +43,7 @@ export const DRIVE_CONFIG = Symbol('DRIVE_CONFIG');
 export function loadDriveConfig(env?: Record<string, string | undefined>): DriveConfig {
   const vars = loadConfig(schema, env);
 
-  return {
-    platform: toPlatformConfig(APP, vars),
-    postgres: toPostgresConfig(vars),
-    nats: { url: vars.NATS_URL, prefix: vars.NATS_PREFIX },
-    s3: s3Config(vars),
-  };
+  return { ...toServiceConfig(APP, vars), s3: s3Config(vars) };
 }
 
 function s3Config(vars: z.output<typeof schema>): S3Config {
