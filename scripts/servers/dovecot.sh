@@ -181,6 +181,9 @@ ensure() {
     did="restarted with its new configuration"
   fi
   require_free_ports "${PORTS[@]}"
+  # A pid file left by a killed instance stops Dovecot from starting when
+  # its pid now belongs to another process.
+  rm -f "$PIDFILE"
   # The lock's descriptor stays with this script, not with the daemon.
   dovecot -c "$CONF" 9>&- || fail "did not start; see $DIR/log/dovecot.log"
   wait_for_ports "${PORTS[@]}"
