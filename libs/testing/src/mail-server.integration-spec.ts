@@ -135,7 +135,11 @@ describe(deliverTestMail.name, () => {
       try {
         const uids = (await c.search({ subject }, { uid: true })) || [];
         const messages = [];
-        for await (const message of c.fetch(uids, { envelope: true, source: true }, { uid: true })) {
+        for await (const message of c.fetch(
+          uids,
+          { envelope: true, source: true },
+          { uid: true },
+        )) {
           messages.push(message);
         }
 
