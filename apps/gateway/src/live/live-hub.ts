@@ -3,6 +3,8 @@ import { NatsConnection, Subscription } from 'nats';
 
 import { LiveFrame, liveSubject } from '@confer/events';
 
+import { toApiChangeData } from '../sync/change.mapper';
+
 /** Whoever wants a user's live frames: that user's sockets on this node. */
 export interface LiveSink {
   deliver(frames: LiveFrame[]): void;
@@ -107,5 +109,10 @@ export function parseFrames(data: Uint8Array): LiveFrame[] | null {
       Number.isSafeInteger((frame as LiveFrame).seq),
   );
 
-  return valid ? (parsed as LiveFrame[]) : null;
+  return valid
+    ? (parsed as LiveFrame[]).map((frame) => ({
+        ...frame,
+        data: toApiChangeData(frame.type, frame.data),
+      }))
+    : null;
 }
