@@ -11,7 +11,13 @@ import { ConferError } from '@confer/errors';
 import { serviceStream } from '@confer/events';
 import { Caller, SYSTEM_USER_ID, systemCaller } from '@confer/grpc';
 import { auth } from '@confer/proto';
-import { dropDatabase, testServers, uniqueDatabaseName, uniqueToken } from '@confer/testing';
+import {
+  conferFailure,
+  dropDatabase,
+  testServers,
+  uniqueDatabaseName,
+  uniqueToken,
+} from '@confer/testing';
 
 import { databaseUrl } from '@confer/database';
 
@@ -23,18 +29,6 @@ jest.setTimeout(60_000);
 
 const servers = testServers();
 const system = systemCaller(SYSTEM_USER_ID, 'it-auth');
-
-async function failure(call: Promise<unknown>): Promise<ConferError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ConferError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function grpcStatusOf(error: ConferError): number | undefined {
   return (error.cause as { code?: number } | undefined)?.code;
@@ -151,7 +145,7 @@ describe(LoginService.name, () => {
     ['a user without a password', 'carol@login.example', 'carol-password'],
     ['an invalid address', 'not an address', 'alice-password'],
   ])('refuses %s with the same answer', async (_case, email, password) => {
-    const error = await failure(login(email, password));
+    const error = await conferFailure(login(email, password));
 
     expect(error).toMatchObject({
       code: 'auth.bad_credentials',
@@ -164,7 +158,7 @@ describe(LoginService.name, () => {
     const timed = async (email: string) => {
       const started = process.hrtime.bigint();
       for (let i = 0; i < 3; i += 1) {
-        await failure(login(email, 'wrong-password'));
+        await conferFailure(login(email, 'wrong-password'));
       }
 
       return Number(process.hrtime.bigint() - started);
@@ -187,7 +181,7 @@ describe(LoginService.name, () => {
 
     it('refuses passwords shorter than 8 or longer than 256 characters', async () => {
       for (const password of ['short', 'x'.repeat(257)]) {
-        const error = await failure(
+        const error = await conferFailure(
           authClient.setPassword(admin, { userId: users.carol, password }),
         );
 
@@ -198,7 +192,7 @@ describe(LoginService.name, () => {
 
     it('refuses members who are not administrators', async () => {
       const member: Caller = { ...admin, roles: [] };
-      const error = await failure(
+      const error = await conferFailure(
         authClient.setPassword(member, { userId: users.carol, password: 'member-password' }),
       );
 
@@ -207,7 +201,7 @@ describe(LoginService.name, () => {
 
     it("treats another organisation's user as unknown", async () => {
       const foreignAdmin: Caller = { ...admin, orgId: randomUUID() };
-      const error = await failure(
+      const error = await conferFailure(
         authClient.setPassword(foreignAdmin, { userId: users.carol, password: 'foreign-password' }),
       );
 

@@ -7,26 +7,20 @@ import { ConferError } from '@confer/errors';
 import { serviceStream } from '@confer/events';
 import { Caller, systemCaller } from '@confer/grpc';
 import { contacts } from '@confer/proto';
-import { dropDatabase, testServers, uniqueDatabaseName, uniqueToken } from '@confer/testing';
+import {
+  conferFailure,
+  dropDatabase,
+  testServers,
+  uniqueDatabaseName,
+  uniqueToken,
+} from '@confer/testing';
 
 import { UsersService } from '../src/users/users.service';
 import { RunningContacts, startContacts } from './start-contacts';
 
 const servers = testServers();
 
-/** What a call failed with, so a test can assert on its code and gRPC status. */
-async function failure(call: Promise<unknown>): Promise<ConferError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ConferError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
+/** The gRPC status a failed call carried, beside its ConferError code. */
 function grpcStatusOf(error: ConferError): number | undefined {
   return (error.cause as { code?: number } | undefined)?.code;
 }
@@ -79,7 +73,7 @@ describe(UsersService.name, () => {
     });
 
     it('refuses creation by anyone but the platform', async () => {
-      const error = await failure(
+      const error = await conferFailure(
         contactsApp.client.createOrganisation(admin, { name: 'X', domain: 'x.example', id: '' }),
       );
 
@@ -88,7 +82,7 @@ describe(UsersService.name, () => {
     });
 
     it('refuses a domain another organisation has, whatever its case', async () => {
-      const error = await failure(
+      const error = await conferFailure(
         contactsApp.client.createOrganisation(system, { name: 'Y', domain: 'EXAMPLE.com', id: '' }),
       );
 
@@ -118,9 +112,9 @@ describe(UsersService.name, () => {
       await expect(contactsApp.client.getOrganisation(member, { orgId })).resolves.toMatchObject({
         id: orgId,
       });
-      expect((await failure(contactsApp.client.getOrganisation(outsider, { orgId }))).code).toBe(
-        'organisation.not_found',
-      );
+      expect(
+        (await conferFailure(contactsApp.client.getOrganisation(outsider, { orgId }))).code,
+      ).toBe('organisation.not_found');
     });
   });
 
@@ -143,7 +137,7 @@ describe(UsersService.name, () => {
     });
 
     it('refuses a member without the administrator role', async () => {
-      const error = await failure(
+      const error = await conferFailure(
         contactsApp.client.createUser(member, {
           orgId,
           email: 'new@example.com',
@@ -157,7 +151,7 @@ describe(UsersService.name, () => {
 
     it('refuses an administrator of another organisation', async () => {
       const foreignAdmin: Caller = { ...admin, orgId: randomUUID() };
-      const error = await failure(
+      const error = await conferFailure(
         contactsApp.client.createUser(foreignAdmin, {
           orgId,
           email: 'other@example.com',
@@ -171,7 +165,7 @@ describe(UsersService.name, () => {
 
     it("keeps an administrator to the organisation's own domain; the platform is not", async () => {
       const request = { orgId, email: 'guest@partner.example', displayName: 'Guest', roles: [] };
-      const error = await failure(contactsApp.client.createUser(admin, request));
+      const error = await conferFailure(contactsApp.client.createUser(admin, request));
 
       expect(error.code).toBe('user.email_outside_domain');
       await expect(contactsApp.client.createUser(system, request)).resolves.toMatchObject({
@@ -182,7 +176,7 @@ describe(UsersService.name, () => {
     it('answers ALREADY_EXISTS for an address taken in another case', async () => {
       const request = { orgId, email: 'dup@example.com', displayName: 'Dup', roles: [] };
       await contactsApp.client.createUser(admin, request);
-      const error = await failure(
+      const error = await conferFailure(
         contactsApp.client.createUser(admin, { ...request, email: 'DUP@Example.Com' }),
       );
 
@@ -191,10 +185,10 @@ describe(UsersService.name, () => {
     });
 
     it('refuses an invalid address and the system role', async () => {
-      const bad = await failure(
+      const bad = await conferFailure(
         contactsApp.client.createUser(admin, { orgId, email: 'x', displayName: 'X', roles: [] }),
       );
-      const system_role = await failure(
+      const system_role = await conferFailure(
         contactsApp.client.createUser(system, {
           orgId,
           email: 'sys@example.com',
@@ -239,7 +233,7 @@ describe(UsersService.name, () => {
 
     it('refuses more than 1,000 ids', async () => {
       const userIds = Array.from({ length: 1_001 }, () => randomUUID());
-      const error = await failure(contactsApp.client.getUsers(member, { userIds }));
+      const error = await conferFailure(contactsApp.client.getUsers(member, { userIds }));
 
       expect(error.code).toBe('user.too_many_ids');
     });
@@ -249,13 +243,16 @@ describe(UsersService.name, () => {
         contactsApp.client.findUserByEmail(system, { email: ' LookUp@EXAMPLE.COM ' }),
       ).resolves.toMatchObject({ id: userId });
       expect(
-        (await failure(contactsApp.client.findUserByEmail(admin, { email: 'lookup@example.com' })))
-          .code,
+        (
+          await conferFailure(
+            contactsApp.client.findUserByEmail(admin, { email: 'lookup@example.com' }),
+          )
+        ).code,
       ).toBe('user.forbidden');
     });
 
     it('answers NOT_FOUND for an unknown address', async () => {
-      const error = await failure(
+      const error = await conferFailure(
         contactsApp.client.findUserByEmail(system, { email: 'nobody@example.com' }),
       );
 
@@ -325,7 +322,7 @@ describe(UsersService.name, () => {
     });
 
     it('hides another organisation', async () => {
-      const error = await failure(
+      const error = await conferFailure(
         contactsApp.client.listUsers(member, { orgId: pagedOrg, limit: 10, cursor: '' }),
       );
 
@@ -336,7 +333,7 @@ describe(UsersService.name, () => {
       const cursor = Buffer.from(JSON.stringify({ name: 'a', id: "x' OR 1=1" })).toString(
         'base64url',
       );
-      const error = await failure(
+      const error = await conferFailure(
         contactsApp.client.listUsers(pagedMember, { orgId: pagedOrg, limit: 2, cursor }),
       );
 
@@ -353,7 +350,7 @@ describe(UsersService.name, () => {
         roles: [],
       });
       // A refused duplicate must not publish anything.
-      await failure(
+      await conferFailure(
         contactsApp.client.createUser(admin, {
           orgId,
           email: 'EVENT@example.com',

@@ -2,41 +2,29 @@
 // build as a separate process; the discussion app runs in this process.
 import { randomUUID } from 'node:crypto';
 
-import { ClientGrpcProxy } from '@nestjs/microservices';
 import { connect, JetStreamManager, NatsConnection } from 'nats';
 
-import { ConferError } from '@confer/errors';
 import { serviceStream } from '@confer/events';
-import {
-  Caller,
-  grpcClientOptions,
-  serviceClient,
-  SYSTEM_USER_ID,
-  systemCaller,
-} from '@confer/grpc';
+import { Caller, SYSTEM_USER_ID, systemCaller } from '@confer/grpc';
 import { contacts } from '@confer/proto';
-import { dropDatabase, testServers, uniqueDatabaseName, uniqueToken } from '@confer/testing';
+import {
+  BuiltAppProcess,
+  conferFailure,
+  dropDatabase,
+  spawnBuiltApp,
+  testGrpcClient,
+  testServers,
+  uniqueDatabaseName,
+  uniqueToken,
+} from '@confer/testing';
 
 import { DiscussionsService } from '../src/discussions/discussions.service';
-import { AppProcess, startAppProcess } from './app-process';
 import { RunningDiscussion, startDiscussion } from './start-discussion';
 
 jest.setTimeout(60_000);
 
 const servers = testServers();
 const system = systemCaller(SYSTEM_USER_ID, 'it-discussion');
-
-async function failure(call: Promise<unknown>): Promise<ConferError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ConferError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe(DiscussionsService.name, () => {
   const databases = {
@@ -45,9 +33,9 @@ describe(DiscussionsService.name, () => {
     discussion: uniqueDatabaseName('disc_it'),
   };
   const prefix = uniqueToken('it');
-  const processes: AppProcess[] = [];
+  const processes: BuiltAppProcess[] = [];
   let discussionApp: RunningDiscussion;
-  let contactsProxy: ClientGrpcProxy;
+  let closeDirectory: (() => void) | undefined;
   let nats: NatsConnection;
   let jsm: JetStreamManager;
   const people: Record<'alice' | 'bob' | 'carol', Caller> = {} as never;
@@ -58,12 +46,12 @@ describe(DiscussionsService.name, () => {
       NATS_URL: servers.natsUrl,
       NATS_PREFIX: prefix,
     };
-    const contactsProcess = await startAppProcess('contacts', {
+    const contactsProcess = await spawnBuiltApp('contacts', {
       ...shared,
       DATABASE_NAME: databases.contacts,
     });
     processes.push(contactsProcess);
-    const messagingProcess = await startAppProcess('messaging', {
+    const messagingProcess = await spawnBuiltApp('messaging', {
       ...shared,
       DATABASE_NAME: databases.messaging,
       CONTACTS_GRPC_URL: contactsProcess.grpcUrl,
@@ -78,10 +66,11 @@ describe(DiscussionsService.name, () => {
     nats = await connect({ servers: servers.natsUrl });
     jsm = await nats.jetstreamManager();
 
-    contactsProxy = new ClientGrpcProxy(
-      grpcClientOptions('contacts', contactsProcess.grpcUrl).options,
+    const { client: directory, close } = testGrpcClient<contacts.ContactsServiceClient>(
+      'contacts',
+      contactsProcess.grpcUrl,
     );
-    const directory = serviceClient<contacts.ContactsServiceClient>(contactsProxy, 'contacts');
+    closeDirectory = close;
     const orgId = (
       await directory.createOrganisation(system, {
         name: 'Talk Ltd',
@@ -101,7 +90,7 @@ describe(DiscussionsService.name, () => {
   });
 
   afterAll(async () => {
-    contactsProxy?.close();
+    closeDirectory?.();
     await discussionApp?.close();
     for (const running of processes.reverse()) {
       await running.stop();
@@ -162,14 +151,17 @@ describe(DiscussionsService.name, () => {
       memberIds: [],
       idempotencyKey: '',
     });
-    const error = await failure(
+    const error = await conferFailure(
       discussionApp.client.getDiscussion(people.carol, { discussionId: created.id }),
     );
 
     expect(error.code).toBe('discussion.not_found');
     expect(
-      (await failure(discussionApp.client.getDiscussion(people.carol, { discussionId: 'nope' })))
-        .code,
+      (
+        await conferFailure(
+          discussionApp.client.getDiscussion(people.carol, { discussionId: 'nope' }),
+        )
+      ).code,
     ).toBe('discussion.not_found');
   });
 
@@ -191,7 +183,7 @@ describe(DiscussionsService.name, () => {
   });
 
   it('refuses an invalid topic without creating anything', async () => {
-    const error = await failure(
+    const error = await conferFailure(
       discussionApp.client.createDiscussion(people.alice, {
         topic: ' ',
         memberIds: [],
@@ -203,7 +195,7 @@ describe(DiscussionsService.name, () => {
   });
 
   it("passes on messaging's refusal of users who do not exist", async () => {
-    const error = await failure(
+    const error = await conferFailure(
       discussionApp.client.createDiscussion(people.alice, {
         topic: 'Ghosts',
         memberIds: [randomUUID()],

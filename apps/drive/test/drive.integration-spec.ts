@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,7 +7,13 @@ import { NestFactory } from '@nestjs/core';
 import { Client } from 'minio';
 import S3rver from 's3rver';
 
-import { dropDatabase, testServers, uniqueDatabaseName, uniqueToken } from '@confer/testing';
+import {
+  dropDatabase,
+  freePort,
+  testServers,
+  uniqueDatabaseName,
+  uniqueToken,
+} from '@confer/testing';
 
 import { AppModule } from '../src/app.module';
 import { loadDriveConfig } from '../src/config';
@@ -17,17 +22,6 @@ import { ObjectStorage } from '../src/storage/object-storage.service';
 jest.setTimeout(60_000);
 
 const servers = testServers();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe(ObjectStorage.name, () => {
   const database = uniqueDatabaseName('drive_it');

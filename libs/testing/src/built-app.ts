@@ -1,35 +1,29 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
+import { AppName } from '@confer/config';
+
+import { freePort } from './free-port';
+
 const ROOT = join(__dirname, '..', '..', '..');
+const READY_WITHIN_MS = 30_000;
 
-export interface AppProcess {
+export interface BuiltAppProcess {
   grpcUrl: string;
+  httpUrl: string;
   stop(): Promise<void>;
-}
-
-/** A free loopback port, found by letting the kernel pick one. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**
  * Another app, run from its build as its own process (apps never import
  * apps), on free ports; resolves once its readiness endpoint answers 200.
+ * Only PATH and the given variables reach it, so the test decides its servers.
  */
-export async function startAppProcess(
-  app: string,
+export async function spawnBuiltApp(
+  app: AppName,
   env: Record<string, string>,
-): Promise<AppProcess> {
+): Promise<BuiltAppProcess> {
   const main = join(ROOT, 'apps', app, 'dist', 'main.js');
   if (!existsSync(main)) {
     throw new Error(`${main} is missing: build it first with npx tsc -b apps/${app}`);
@@ -51,28 +45,34 @@ export async function startAppProcess(
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  const deadline = Date.now() + 30_000;
-  const readyUrl = `http://127.0.0.1:${httpPort}/health/ready`;
-  for (;;) {
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  await waitUntilReady(app, child, `${httpUrl}/health/ready`, () => stderr);
+
+  return { grpcUrl: `127.0.0.1:${grpcPort}`, httpUrl, stop: () => stopChild(child) };
+}
+
+async function waitUntilReady(
+  app: string,
+  child: ChildProcess,
+  url: string,
+  stderr: () => string,
+): Promise<void> {
+  const deadline = Date.now() + READY_WITHIN_MS;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`${app} exited with ${child.exitCode}: ${stderr}`);
+      throw new Error(`${app} exited with ${child.exitCode}: ${stderr()}`);
     }
-    if (
-      await fetch(readyUrl).then(
-        (response) => response.ok,
-        () => false,
-      )
-    ) {
-      break;
-    }
-    if (Date.now() > deadline) {
-      await stopChild(child);
-      throw new Error(`${app} was not ready within 30 s: ${stderr}`);
+    const ready = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) {
+      return;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-
-  return { grpcUrl: `127.0.0.1:${grpcPort}`, stop: () => stopChild(child) };
+  await stopChild(child);
+  throw new Error(`${app} was not ready within ${READY_WITHIN_MS / 1000} s: ${stderr()}`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
