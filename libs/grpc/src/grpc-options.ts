@@ -16,17 +16,10 @@ export const PROTO_LOADER_OPTIONS = {
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export function grpcServerOptions(service: GrpcServiceKey, url: string): GrpcOptions {
-  const { package: pkg, file } = GRPC_SERVICES[service];
-
   return {
     transport: Transport.GRPC,
     options: {
-      package: pkg,
-      protoPath: file,
-      url,
-      loader: PROTO_LOADER_OPTIONS,
-      maxReceiveMessageLength: MAX_MESSAGE_BYTES,
-      maxSendMessageLength: MAX_MESSAGE_BYTES,
+      ...sharedOptions(service, url),
       // On shutdown, let in-flight calls finish instead of cutting them off.
       gracefulShutdown: true,
     },
@@ -34,21 +27,28 @@ export function grpcServerOptions(service: GrpcServiceKey, url: string): GrpcOpt
 }
 
 export function grpcClientOptions(service: GrpcServiceKey, url: string): GrpcOptions {
-  const { package: pkg, file } = GRPC_SERVICES[service];
-
   return {
     transport: Transport.GRPC,
     options: {
-      package: pkg,
-      protoPath: file,
-      url,
-      loader: PROTO_LOADER_OPTIONS,
-      maxReceiveMessageLength: MAX_MESSAGE_BYTES,
-      maxSendMessageLength: MAX_MESSAGE_BYTES,
+      ...sharedOptions(service, url),
       channelOptions: {
         'grpc.keepalive_time_ms': 30_000,
         'grpc.keepalive_timeout_ms': 10_000,
       },
     },
+  };
+}
+
+/** What server and client must agree on: the contract, its loading, the message limits. */
+function sharedOptions(service: GrpcServiceKey, url: string) {
+  const { package: pkg, file } = GRPC_SERVICES[service];
+
+  return {
+    package: pkg,
+    protoPath: file,
+    url,
+    loader: PROTO_LOADER_OPTIONS,
+    maxReceiveMessageLength: MAX_MESSAGE_BYTES,
+    maxSendMessageLength: MAX_MESSAGE_BYTES,
   };
 }
