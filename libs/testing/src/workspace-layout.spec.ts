@@ -27,7 +27,10 @@ describe('workspace layout', () => {
     const offending = appNames.flatMap((app) =>
       sourceFiles(join(ROOT, 'apps', app, 'src')).flatMap((file) =>
         importsOf(file)
-          .filter((spec) => spec.includes('apps/') || appNames.some((other) => spec === `@confer/${other}`))
+          .filter(
+            (spec) =>
+              spec.includes('apps/') || appNames.some((other) => spec === `@confer/${other}`),
+          )
           .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
       ),
     );
