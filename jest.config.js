@@ -33,6 +33,8 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.integration-spec.ts'],
       globals: { __CONFER_TEST_KIND__: 'integration' },
+      globalSetup: '<rootDir>/libs/testing/jest/servers-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/jest/servers-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/jest/slow-test-timeout.js'],
     },
     {

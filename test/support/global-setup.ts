@@ -1,3 +1,4 @@
+import setupServers from '../../libs/testing/jest/servers-setup';
 import { publishSharedStack, startE2eStack } from './e2e-stack';
 
 type Started = Awaited<ReturnType<typeof startE2eStack>>;
@@ -7,6 +8,8 @@ type Started = Awaited<ReturnType<typeof startE2eStack>>;
  * with every spec file through useStack().
  */
 export default async function globalSetup(): Promise<void> {
+  // Containers for PostgreSQL, NATS and Redis where Docker runs and no address is given.
+  await setupServers();
   const stack = await startE2eStack();
   publishSharedStack(stack);
   (globalThis as { __conferE2eStack?: Started }).__conferE2eStack = stack;

@@ -1,3 +1,4 @@
+import teardownServers from '../../libs/testing/jest/servers-teardown';
 import type { startE2eStack } from './e2e-stack';
 import { unpublishSharedStack } from './e2e-stack';
 
@@ -8,4 +9,5 @@ export default async function globalTeardown(): Promise<void> {
   unpublishSharedStack();
   await holder.__conferE2eStack?.stop();
   holder.__conferE2eStack = undefined;
+  await teardownServers();
 }

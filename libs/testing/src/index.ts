@@ -5,3 +5,4 @@ export * from './free-port';
 export * from './test-app';
 export * from './built-app';
 export * from './confer-failure';
+export * from './containers';
