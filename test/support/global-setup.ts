@@ -1,4 +1,5 @@
-import setupServers from '../../libs/testing/jest/servers-setup';
+import { startServersInContainers } from '@confer/testing';
+
 import { publishSharedStack, startE2eStack } from './e2e-stack';
 
 type Started = Awaited<ReturnType<typeof startE2eStack>>;
@@ -9,7 +10,11 @@ type Started = Awaited<ReturnType<typeof startE2eStack>>;
  */
 export default async function globalSetup(): Promise<void> {
   // Containers for PostgreSQL, NATS and Redis where Docker runs and no address is given.
-  await setupServers();
+  const servers = await startServersInContainers();
+  if (servers) {
+    Object.assign(process.env, servers.env);
+    (globalThis as { __conferContainers?: typeof servers }).__conferContainers = servers;
+  }
   const stack = await startE2eStack();
   publishSharedStack(stack);
   (globalThis as { __conferE2eStack?: Started }).__conferE2eStack = stack;

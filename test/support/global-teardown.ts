@@ -1,4 +1,5 @@
-import teardownServers from '../../libs/testing/jest/servers-teardown';
+import type { ContainerServers } from '@confer/testing';
+
 import type { startE2eStack } from './e2e-stack';
 import { unpublishSharedStack } from './e2e-stack';
 
@@ -9,5 +10,5 @@ export default async function globalTeardown(): Promise<void> {
   unpublishSharedStack();
   await holder.__conferE2eStack?.stop();
   holder.__conferE2eStack = undefined;
-  await teardownServers();
+  await (globalThis as { __conferContainers?: ContainerServers }).__conferContainers?.stop();
 }
