@@ -1,4 +1,4 @@
-import { startServersInContainers } from '@confer/testing';
+import { provideContainerServers } from '@confer/testing';
 
 import { publishSharedStack, startE2eStack } from './e2e-stack';
 
@@ -10,11 +10,7 @@ type Started = Awaited<ReturnType<typeof startE2eStack>>;
  */
 export default async function globalSetup(): Promise<void> {
   // Containers for PostgreSQL, NATS and Redis where Docker runs and no address is given.
-  const servers = await startServersInContainers();
-  if (servers) {
-    Object.assign(process.env, servers.env);
-    (globalThis as { __conferContainers?: typeof servers }).__conferContainers = servers;
-  }
+  await provideContainerServers();
   const stack = await startE2eStack();
   publishSharedStack(stack);
   (globalThis as { __conferE2eStack?: Started }).__conferE2eStack = stack;

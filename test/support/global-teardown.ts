@@ -1,4 +1,4 @@
-import type { ContainerServers } from '@confer/testing';
+import { releaseContainerServers } from '@confer/testing';
 
 import type { startE2eStack } from './e2e-stack';
 import { unpublishSharedStack } from './e2e-stack';
@@ -10,5 +10,5 @@ export default async function globalTeardown(): Promise<void> {
   unpublishSharedStack();
   await holder.__conferE2eStack?.stop();
   holder.__conferE2eStack = undefined;
-  await (globalThis as { __conferContainers?: ContainerServers }).__conferContainers?.stop();
+  await releaseContainerServers();
 }

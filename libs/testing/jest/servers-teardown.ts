@@ -1,5 +1,3 @@
-import type { ContainerServers } from '../src/containers';
+import { releaseContainerServers } from '../src/containers';
 
-export default async function teardown(): Promise<void> {
-  await (globalThis as { __conferContainers?: ContainerServers }).__conferContainers?.stop();
-}
+export default releaseContainerServers;

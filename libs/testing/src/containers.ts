@@ -61,3 +61,20 @@ export async function startServersInContainers(
     },
   };
 }
+
+const holder = globalThis as { __conferContainers?: ContainerServers };
+
+/** For a Jest global setup: containers when wanted, their addresses in the environment workers inherit. */
+export async function provideContainerServers(): Promise<void> {
+  const servers = await startServersInContainers();
+  if (servers) {
+    Object.assign(process.env, servers.env);
+    holder.__conferContainers = servers;
+  }
+}
+
+/** For the matching global teardown. */
+export async function releaseContainerServers(): Promise<void> {
+  await holder.__conferContainers?.stop();
+  holder.__conferContainers = undefined;
+}
