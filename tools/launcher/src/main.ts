@@ -6,6 +6,7 @@ import {
   appPorts,
   checkServers,
   DemoSeed,
+  removeStackData,
   RunningStack,
   seedDemo,
   startStack,
@@ -27,6 +28,13 @@ const complain = (line: string) => process.stderr.write(`${line}\n`);
  */
 async function main(): Promise<void> {
   const config = loadLauncherConfig();
+  if (process.argv.includes('remove-data')) {
+    // `npm run stack:remove-data`: drop the prefix's databases and NATS streams.
+    await removeStackData(config, config.prefix);
+    say(`Removed the databases and NATS streams of prefix "${config.prefix}".`);
+
+    return;
+  }
   const problems = await checkServers(config);
   if (problems.length > 0) {
     problems.forEach(complain);

@@ -52,6 +52,7 @@ interface Person {
 const PASSWORD_BYTES = 12;
 const SETUP_CONCURRENCY = 8;
 const QUIET_PERIOD_MS = 5_000;
+const PROGRESS_EVERY_MS = 10_000;
 const SETTLE_LIMIT_MS = 60_000;
 
 /**
@@ -72,14 +73,26 @@ export async function replayLog(options: ReplayOptions): Promise<ReplayReport> {
   const ledger = new DeliveryLedger();
   let conversationId = '';
   const onFrame = (person: string, device: number) => (frame: LiveFrame) => {
-    const message = frame.data as { id?: string; seq?: number; conversationId?: string } | undefined;
+    const message = frame.data as
+      { id?: string; seq?: number; conversationId?: string } | undefined;
     if (frame.type === 'message.created' && message?.conversationId === conversationId) {
       ledger.record(person, device, message.id ?? '', message.seq ?? 0);
     }
   };
 
-  const host = await createPerson(admin, options, 'replay-host', `${runId}`, domain, password, 0, () => () => undefined);
-  progress(`creating ${parsed.people.length} people and connecting ${parsed.people.length * options.devicesPerPerson} devices`);
+  const host = await createPerson(
+    admin,
+    options,
+    'replay-host',
+    `${runId}`,
+    domain,
+    password,
+    0,
+    () => () => undefined,
+  );
+  progress(
+    `creating ${parsed.people.length} people and connecting ${parsed.people.length * options.devicesPerPerson} devices`,
+  );
   const people = new Map<string, Person>();
   // Nicks that differ only in punctuation or case would share an address: the index keeps them apart.
   const indexOf = new Map(parsed.people.map((name, index) => [name, index]));
@@ -87,14 +100,24 @@ export async function replayLog(options: ReplayOptions): Promise<ReplayReport> {
     const suffix = `${runId}-${indexOf.get(name)}`;
     people.set(
       name,
-      await createPerson(admin, options, name, suffix, domain, password, options.devicesPerPerson, (device) =>
-        onFrame(name, device),
+      await createPerson(
+        admin,
+        options,
+        name,
+        suffix,
+        domain,
+        password,
+        options.devicesPerPerson,
+        (device) => onFrame(name, device),
       ),
     );
   });
 
   const initial = parsed.initialMembers.map((name) => people.get(name)!.userId);
-  const group = await host.client.createGroup(`${options.logName} (${runId})`, initial.slice(0, 100));
+  const group = await host.client.createGroup(
+    `${options.logName} (${runId})`,
+    initial.slice(0, 100),
+  );
   conversationId = group.id;
   if (initial.length > 100) {
     await host.client.addMembers(conversationId, initial.slice(100));
@@ -110,8 +133,22 @@ export async function replayLog(options: ReplayOptions): Promise<ReplayReport> {
   const schedule = pacing(parsed.events, options.speed);
   const clock = Date.now();
 
-  progress(`replaying ${parsed.events.length} events into conversation ${conversationId}`);
+  const lastDue = schedule.at(-1) ?? 0;
+  progress(
+    `replaying ${parsed.events.length} events into conversation ${conversationId}` +
+      (lastDue > 0 ? `; at this speed the log takes ${formatDuration(lastDue)}` : ''),
+  );
+  let reported = Date.now();
   for (const [index, event] of parsed.events.entries()) {
+    if (Date.now() - reported >= PROGRESS_EVERY_MS) {
+      reported = Date.now();
+      progress(
+        `${index} of ${parsed.events.length} events, ${counters.acknowledged} messages acknowledged` +
+          (lastDue > 0
+            ? `, ${formatDuration(Math.max(0, clock + lastDue - Date.now()))} to go`
+            : ''),
+      );
+    }
     const due = clock + schedule[index];
     if (due > Date.now()) {
       await sleep(due - Date.now());
@@ -206,7 +243,11 @@ async function createPerson(
   devices: number,
   onFrame: (device: number) => (frame: LiveFrame) => void,
 ): Promise<Person> {
-  const local = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'someone';
+  const local =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'someone';
   const email = `${local}.${suffix}@${domain}`;
   const user = await admin.createUser({ email, displayName: name, password });
   const client = new ApiClient(options.gatewayUrl);
@@ -214,7 +255,9 @@ async function createPerson(
   const connections: LiveConnection[] = [];
   for (let device = 0; device < devices; device++) {
     connections.push(
-      await LiveConnection.connect(options.gatewayUrl, client.accessToken!, { onFrame: onFrame(device) }),
+      await LiveConnection.connect(options.gatewayUrl, client.accessToken!, {
+        onFrame: onFrame(device),
+      }),
     );
   }
 
@@ -321,6 +364,16 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
     }
   });
   await Promise.all(workers);
+}
+
+function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+
+  return minutes >= 90
+    ? `${(minutes / 60).toFixed(1)} h`
+    : minutes >= 1
+      ? `${minutes} min`
+      : `${Math.ceil(ms / 1000)} s`;
 }
 
 function sleep(ms: number): Promise<void> {
