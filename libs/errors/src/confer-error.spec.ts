@@ -7,6 +7,7 @@ describe(ConferError.name, () => {
     expect(AuthError.missingToken().httpStatus).toBe(401);
     expect(AuthError.forbidden('no').httpStatus).toBe(403);
     expect(RequestError.tooLarge('big').httpStatus).toBe(413);
+    expect(RequestError.unsupportedMediaType('text/plain').httpStatus).toBe(415);
     expect(RequestError.unavailable('messaging', 2).httpStatus).toBe(503);
   });
 

@@ -14,8 +14,22 @@ export class RequestError extends ConferError {
     return new RequestError('too_large', 'request.too_large', message, details);
   }
 
+  /** The API reads JSON only; any other body type is refused before it is parsed. */
+  static unsupportedMediaType(contentType: string): RequestError {
+    return new RequestError(
+      'unsupported_media_type',
+      'request.unsupported_media_type',
+      'Request bodies must be application/json.',
+      { contentType },
+    );
+  }
+
   static routeNotFound(method: string, path: string): RequestError {
-    return new RequestError('not_found', 'request.route_not_found', `No endpoint ${method} ${path}.`);
+    return new RequestError(
+      'not_found',
+      'request.route_not_found',
+      `No endpoint ${method} ${path}.`,
+    );
   }
 
   static unavailable(dependency: string, retryAfterSeconds: number, cause?: unknown): RequestError {
@@ -35,9 +49,14 @@ export class AuthError extends ConferError {
   }
 
   static invalidToken(reason: string): AuthError {
-    return new AuthError('unauthenticated', 'auth.token_invalid', 'The bearer token is not valid.', {
-      reason,
-    });
+    return new AuthError(
+      'unauthenticated',
+      'auth.token_invalid',
+      'The bearer token is not valid.',
+      {
+        reason,
+      },
+    );
   }
 
   static expiredToken(): AuthError {
@@ -57,6 +76,10 @@ export class AuthError extends ConferError {
   }
 
   static missingCaller(): AuthError {
-    return new AuthError('unauthenticated', 'auth.caller_missing', 'The call carries no caller identity.');
+    return new AuthError(
+      'unauthenticated',
+      'auth.caller_missing',
+      'The call carries no caller identity.',
+    );
   }
 }

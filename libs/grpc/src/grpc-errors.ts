@@ -15,6 +15,7 @@ const GRPC_STATUS_BY_KIND: Record<ErrorKind, GrpcStatus> = {
   not_found: GrpcStatus.NOT_FOUND,
   conflict: GrpcStatus.ALREADY_EXISTS,
   too_large: GrpcStatus.OUT_OF_RANGE,
+  unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
   rate_limited: GrpcStatus.RESOURCE_EXHAUSTED,
   unavailable: GrpcStatus.UNAVAILABLE,
   internal: GrpcStatus.INTERNAL,
