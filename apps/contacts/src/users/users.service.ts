@@ -4,7 +4,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, Repository } from 'typeorm';
 
 import { decodeCursor, encodeCursor, pageLimit } from '@confer/database';
-import { ConferError } from '@confer/errors';
 import { OutboxPublisher, writeOutbox } from '@confer/events';
 import { Caller, isSystemCaller } from '@confer/grpc';
 
@@ -125,14 +124,7 @@ export class UsersService {
       .addOrderBy('u.id', 'ASC')
       .limit(size + 1);
     if (cursor) {
-      const after = decodeCursor(cursor, { name: 'string', id: 'string' });
-      if (!isUuid(after.id as string)) {
-        throw new ConferError(
-          'malformed',
-          'request.cursor_invalid',
-          'The page cursor is not valid.',
-        );
-      }
+      const after = decodeCursor(cursor, { name: 'string', id: 'uuid' });
       query.andWhere('(lower(u.display_name), u.id) > (:name, :id)', {
         name: after.name,
         id: after.id,
