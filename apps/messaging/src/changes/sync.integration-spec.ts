@@ -4,7 +4,12 @@ import { liveSubject, LiveFrame } from '@confer/events';
 import { Caller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
-import { eventually, MessagingHarness, startMessaging } from '../../test-support/messaging-harness';
+import {
+  errorCode,
+  eventually,
+  MessagingHarness,
+  startMessaging,
+} from '../../test-support/messaging-harness';
 import { SyncService } from './sync.service';
 
 const { ConversationKind, MessageKind } = messaging;
@@ -125,6 +130,13 @@ describe(SyncService.name, () => {
     expect(synced[7].data).toEqual({ conversationId: room.id, userId: carol.userId });
     const rest = await h.client.sync(alice, { since: seqs[seqs.length - 1], limit: 10 });
     expect(rest).toEqual({ items: [], nextSince: seqs[seqs.length - 1], hasMore: false });
+  });
+
+  it.each([
+    ['beyond PostgreSQL bigint', 1e23],
+    ['beyond 2^53', 2 ** 53 + 2],
+  ])('rejects a since %s with request.invalid', async (_name, since) => {
+    expect(await errorCode(h.client.sync(h.user(), { since, limit: 10 }))).toBe('request.invalid');
   });
 
   it("shows a member only their membership window and nobody else's read cursor", async () => {

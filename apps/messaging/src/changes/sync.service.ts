@@ -5,6 +5,8 @@ import { pageLimit } from '@confer/database';
 import { Caller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
+import { requestPosition } from '../positions';
+
 export const SYNC_PAGE_DEFAULT = 200;
 export const SYNC_PAGE_MAX = 1_000;
 
@@ -73,7 +75,7 @@ export class SyncService {
   }
 
   async sync(caller: Caller, request: messaging.SyncRequest): Promise<messaging.SyncPage> {
-    const since = Math.max(0, Math.floor(Number(request.since ?? 0)));
+    const since = requestPosition(request.since, 'since');
     const limit = pageLimit(request.limit, SYNC_PAGE_DEFAULT, SYNC_PAGE_MAX);
     const rows: ChangeRow[] = await this.dataSource.query(SYNC_QUERY, [
       caller.userId,

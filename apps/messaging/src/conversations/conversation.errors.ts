@@ -43,6 +43,14 @@ export class ConversationError extends ConferError {
     );
   }
 
+  static titleCharactersInvalid(): ConversationError {
+    return new ConversationError(
+      'invalid',
+      'conversation.title_invalid',
+      'The title must be well-formed Unicode without NUL characters.',
+    );
+  }
+
   static kindInvalid(kind: string): ConversationError {
     return new ConversationError(
       'invalid',

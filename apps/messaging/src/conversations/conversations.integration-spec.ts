@@ -111,6 +111,7 @@ describe(ConversationsService.name, () => {
 
       expect(await errorCode(create('  ', []))).toBe('conversation.title_invalid');
       expect(await errorCode(create('x'.repeat(101), []))).toBe('conversation.title_invalid');
+      expect(await errorCode(create('nul\u0000title', []))).toBe('conversation.title_invalid');
       const unknown = randomUUID();
       await expect(create('Team', [unknown])).rejects.toMatchObject({
         code: 'conversation.unknown_users',
@@ -275,6 +276,20 @@ describe(ConversationsService.name, () => {
       expect(second.items).toHaveLength(1);
       expect(second.nextCursor).toBe('');
       expect(new Set([...first.items, ...second.items].map((m) => m.userId)).size).toBe(4);
+    });
+
+    it.each([
+      ['names no user', { u: 'me' }],
+      ['holds a number', { u: 7 }],
+    ])('rejects a members cursor that %s with request.cursor_invalid', async (_name, position) => {
+      const { conversation, owner } = await group(h.user(), [h.user()]);
+      const cursor = Buffer.from(JSON.stringify(position)).toString('base64url');
+
+      expect(
+        await errorCode(
+          h.client.listMembers(owner, { conversationId: conversation.id, limit: 3, cursor }),
+        ),
+      ).toBe('request.cursor_invalid');
     });
   });
 

@@ -10,6 +10,7 @@ import { ChangeStream } from '../changes/change-stream';
 import { ChangeTransaction } from '../changes/change-transaction';
 import { MESSAGING_CONFIG, MessagingConfig } from '../config';
 import { UserDirectory } from '../directory/user-directory';
+import { isStorableText } from '../storable-text';
 import { ConversationError } from './conversation.errors';
 import { ConversationRow, toConversation } from './conversation.mapper';
 import {
@@ -266,6 +267,9 @@ export class ConversationsService {
 /** A title trimmed, of 1 to `max` characters (code points). */
 function validTitle(raw: string | undefined, max: number): string {
   const title = (raw ?? '').trim();
+  if (!isStorableText(title)) {
+    throw ConversationError.titleCharactersInvalid();
+  }
   const length = [...title].length;
   if (length === 0 || length > max) {
     throw ConversationError.titleInvalid(max);

@@ -49,7 +49,7 @@ export class MembersService {
   async list(caller: Caller, request: messaging.ListMembersRequest): Promise<messaging.MemberPage> {
     await this.actor(this.dataSource.manager, caller, request.conversationId);
     const limit = pageLimit(request.limit, MEMBERS_PAGE_DEFAULT, MEMBERS_PAGE_MAX);
-    const after = request.cursor ? String(decodeCursor(request.cursor, { u: 'string' }).u) : null;
+    const after = request.cursor ? decodeCursor(request.cursor, { u: 'uuid' }).u : null;
     // Primary key (conversation_id, user_id), walked in user id order.
     const rows: MemberListRow[] = await this.dataSource.query(
       `SELECT user_id, role, read_seq, joined_at FROM members

@@ -41,18 +41,30 @@ describe(validateMessageInput.name, () => {
     expect(codeOf({ text: '𝄞'.repeat(MAX_TEXT_CODE_POINTS + 1) })).toBe('message.too_large');
   });
 
+  it.each([
+    ['a NUL character', 'before\u0000after'],
+    ['a lone high surrogate', 'lone \ud800 surrogate'],
+    ['a lone low surrogate', '\udc00'],
+  ])('refuses text with %s as message.text_invalid', (_name, text) => {
+    expect(codeOf({ text })).toBe('message.text_invalid');
+  });
+
+  it('accepts a surrogate pair', () => {
+    expect(codeOf({ text: 'pair \ud83d\ude00' })).toBe('valid');
+  });
+
   it('refuses whitespace-only text', () => {
     expect(codeOf({ text: ' \t\n' })).toBe('message.empty');
   });
 
-  it.each(['a', 'A-z_09', 'x'.repeat(64)])(
+  it.each(['a', 'A-z_09', 'x'.repeat(64), 'device.1:4f1c', 'a.b:c-d_e'])(
     'accepts the client message id %s',
     (clientMessageId) => {
       expect(codeOf({ clientMessageId })).toBe('valid');
     },
   );
 
-  it.each(['', 'x'.repeat(65), 'a b', 'é', 'a/b'])(
+  it.each(['', 'x'.repeat(65), 'a b', 'é', 'a/b', 'a\u0000b'])(
     'refuses the client message id "%s"',
     (clientMessageId) => {
       expect(codeOf({ clientMessageId })).toBe('message.client_id_invalid');

@@ -1,11 +1,13 @@
 import { messaging } from '@confer/proto';
 
+import { isStorableText } from '../storable-text';
 import { MessageError } from './message.errors';
 
 export const MAX_TEXT_CODE_POINTS = 10_000;
 export const MAX_EMOJI_CODE_POINTS = 64;
 
-const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// The set the API documents: device prefixes such as `device.1:<uuid>` are common.
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const SHORTCODE = /^:[a-z0-9_+-]+:$/;
 // Built at run time: the `v` flag (needed for RGI_Emoji, which covers ZWJ and
 // skin-tone sequences) is newer than the language level the compiler targets.
@@ -43,6 +45,9 @@ export function validateMessageInput(request: messaging.SendMessageRequest): Mes
     return { clientMessageId, kind, text: null, emoji };
   }
   const text = request.text ?? '';
+  if (!isStorableText(text)) {
+    throw MessageError.textInvalid();
+  }
   if (text.trim().length === 0) {
     throw MessageError.empty();
   }

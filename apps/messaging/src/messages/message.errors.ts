@@ -17,6 +17,15 @@ export class MessageError extends ConferError {
     );
   }
 
+  /** PostgreSQL text cannot hold NUL, and an unpaired surrogate is not a character at all. */
+  static textInvalid(): MessageError {
+    return new MessageError(
+      'invalid',
+      'message.text_invalid',
+      'The text must be well-formed Unicode without NUL characters.',
+    );
+  }
+
   static emojiInvalid(): MessageError {
     return new MessageError(
       'invalid',
@@ -29,7 +38,7 @@ export class MessageError extends ConferError {
     return new MessageError(
       'invalid',
       'message.client_id_invalid',
-      'clientMessageId must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.',
+      'clientMessageId must be 1 to 64 characters of A-Z, a-z, 0-9, ., _, : and -.',
     );
   }
 

@@ -95,6 +95,7 @@ describe(MessagesService.name, () => {
 
   it.each([
     ['message.empty', { text: '  \n ' }],
+    ['message.text_invalid', { text: 'before\u0000after' }],
     ['message.too_large', { text: '😀'.repeat(10_001) }],
     ['message.client_id_invalid', { clientMessageId: '' }],
     ['message.client_id_invalid', { clientMessageId: 'has space' }],
@@ -113,6 +114,15 @@ describe(MessagesService.name, () => {
       await errorCode(h.client.sendMessage(alice, { ...text(room.id, 'bad'), ...change })),
     ).toBe(code);
     expect(await count(room.id)).toBe(0);
+  });
+
+  it('accepts the documented client message id characters . and :', async () => {
+    const alice = h.user();
+    const room = await group([alice]);
+
+    const sent = await h.client.sendMessage(alice, text(room.id, 'device.1:a-b_c'));
+
+    expect(sent.message!.clientMessageId).toBe('device.1:a-b_c');
   });
 
   it('accepts text of exactly 10,000 code points, shortcodes and emoji sequences', async () => {
@@ -237,6 +247,46 @@ describe(MessagesService.name, () => {
 
       expect(seen.items.map((m) => m.seq)).toEqual([8]);
       expect(forward.items.map((m) => m.seq)).toEqual([8]);
+    });
+
+    it.each([
+      ['beyond PostgreSQL bigint', 1e23],
+      ['beyond 2^53', 2 ** 53 + 2],
+    ])('rejects a seq %s with request.invalid', async (_name, seq) => {
+      expect(
+        await errorCode(
+          h.client.listMessages(alice, {
+            conversationId: room.id,
+            direction: HistoryDirection.HISTORY_DIRECTION_FORWARD,
+            limit: 3,
+            cursor: '',
+            seq,
+          }),
+        ),
+      ).toBe('request.invalid');
+      expect(await errorCode(h.client.markRead(alice, { conversationId: room.id, seq }))).toBe(
+        'request.invalid',
+      );
+    });
+
+    it.each([
+      ['a fractional seq', { d: 'f', s: 1.5 }],
+      ['an exponent seq', { d: 'b', s: 1e300 }],
+      ['an unknown direction', { d: 'x', s: 1 }],
+    ])('rejects a cursor with %s', async (_name, position) => {
+      const cursor = Buffer.from(JSON.stringify(position)).toString('base64url');
+
+      expect(
+        await errorCode(
+          h.client.listMessages(alice, {
+            conversationId: room.id,
+            direction: HistoryDirection.HISTORY_DIRECTION_BACKWARD,
+            limit: 3,
+            cursor,
+            seq: 0,
+          }),
+        ),
+      ).toBe('request.cursor_invalid');
     });
 
     it('rejects a tampered cursor', async () => {

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { decodeCursor, encodeCursor, pageLimit } from '@confer/database';
+import { decodeCursor, encodeCursor, invalidCursor, pageLimit } from '@confer/database';
 import { Caller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
 import { ConversationError } from '../conversations/conversation.errors';
 import { requireMembership } from '../conversations/conversation.store';
 import { isUuid } from '../conversations/ids';
+import { requestPosition } from '../positions';
 import { validateMessageInput } from './message-input';
 import { messageColumns, MessageRow, toMessage } from './message.mapper';
 import { SendBatcher } from './send-batcher';
@@ -53,13 +54,13 @@ export class MessagesService {
     );
     const limit = pageLimit(request.limit, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
     const position = request.cursor
-      ? decodeCursor(request.cursor, { d: 'string', s: 'number' })
+      ? historyCursor(request.cursor)
       : {
           d: request.direction === HistoryDirection.HISTORY_DIRECTION_FORWARD ? 'f' : 'b',
-          s: Number(request.seq ?? 0),
+          s: requestPosition(request.seq, 'seq'),
         };
     const forward = position.d === 'f';
-    const from = Number(position.s);
+    const from = position.s;
     // Primary key (conversation_id, seq), walked in either direction from the
     // position, never before the member's join.
     const rows: MessageRow[] = await this.dataSource.query(
@@ -81,4 +82,14 @@ export class MessagesService {
         rows.length > limit ? encodeCursor({ d: forward ? 'f' : 'b', s: Number(last.seq) }) : '',
     };
   }
+}
+
+/** A history position: direction (f or b) and the seq the page stopped at. */
+function historyCursor(cursor: string): { d: string; s: number } {
+  const position = decodeCursor(cursor, { d: 'string', s: 'integer' });
+  if (position.d !== 'f' && position.d !== 'b') {
+    throw invalidCursor();
+  }
+
+  return position;
 }

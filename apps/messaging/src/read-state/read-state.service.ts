@@ -7,6 +7,7 @@ import { ChangeStream } from '../changes/change-stream';
 import { ConversationError } from '../conversations/conversation.errors';
 import { requireMembership } from '../conversations/conversation.store';
 import { isUuid } from '../conversations/ids';
+import { requestPosition } from '../positions';
 
 /**
  * Read cursors: one number per member, never a row per message. Unread count
@@ -23,7 +24,7 @@ export class ReadStateService {
       throw ConversationError.notFound(request.conversationId);
     }
     const conversationId = request.conversationId.toLowerCase();
-    const wanted = Math.max(0, Math.floor(Number(request.seq ?? 0)));
+    const wanted = requestPosition(request.seq, 'seq');
 
     return this.changes.run([conversationId], async (tx) => {
       const view = await requireMembership(tx.manager, conversationId, caller.userId);

@@ -1,3 +1,4 @@
+import { decodeCursor, invalidCursor } from '@confer/database';
 import { messaging } from '@confer/proto';
 
 import {
@@ -30,6 +31,22 @@ export interface SessionKey {
 }
 
 export const FOLDER_IDS = { private: 'folder:private', group: 'folder:group' } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A page cursor back to its key: pinned 0 or 1, activity in microseconds, and
+ * a conversation id or a folder's id (lower case, as the list compares them).
+ */
+export function decodeSessionKey(cursor: string): SessionKey {
+  const key = decodeCursor(cursor, { p: 'integer', a: 'integer', i: 'string' });
+  const folder = key.i === FOLDER_IDS.private || key.i === FOLDER_IDS.group;
+  if (key.p > 1 || !(folder || UUID.test(key.i))) {
+    throw invalidCursor();
+  }
+
+  return key;
+}
 
 /** Descending list order: negative when `x` comes first. */
 export function compareKeys(x: SessionKey, y: SessionKey): number {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Caller, systemCaller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
-import { MessagingHarness, startMessaging } from '../../test-support/messaging-harness';
+import { errorCode, MessagingHarness, startMessaging } from '../../test-support/messaging-harness';
 import { RecentSessionsService } from './recent-sessions.service';
 
 const { ConversationKind, MessageKind, RecentView, UnreadStyle } = messaging;
@@ -64,6 +64,19 @@ describe(RecentSessionsService.name, () => {
       s.folder ? `folder:${s.folder.kind}` : labels.get(s.conversation!.id)!,
     );
   }
+
+  it.each([
+    ['a fractional pin flag', { p: 0.5, a: 1, i: randomUUID() }],
+    ['a pin flag above 1', { p: 2, a: 1, i: randomUUID() }],
+    ['an activity of 1e300', { p: 0, a: 1e300, i: randomUUID() }],
+    ['an id that is neither a conversation nor a folder', { p: 0, a: 1, i: 'x' }],
+  ])('rejects a cursor with %s as request.cursor_invalid', async (_name, key) => {
+    const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+
+    expect(await errorCode(list(h.user(), RecentView.RECENT_VIEW_FLAT, 10, cursor))).toBe(
+      'request.cursor_invalid',
+    );
+  });
 
   it('counts unread messages in private chats and shows a dot for groups', async () => {
     const [me, peer] = [h.user(), h.user()];

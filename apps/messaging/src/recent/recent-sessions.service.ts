@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { decodeCursor, encodeCursor, pageLimit } from '@confer/database';
+import { encodeCursor, pageLimit } from '@confer/database';
 import { Caller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
@@ -13,6 +13,7 @@ import { isUuid } from '../conversations/ids';
 import { messageColumns, MessageRow, toMessage } from '../messages/message.mapper';
 import {
   compareKeys,
+  decodeSessionKey,
   FolderRow,
   SessionKey,
   sessionKey,
@@ -67,9 +68,7 @@ export class RecentSessionsService {
   ): Promise<messaging.RecentSessionPage> {
     const view = viewName(request.view);
     const limit = pageLimit(request.limit, RECENT_PAGE_DEFAULT, RECENT_PAGE_MAX);
-    const after = request.cursor
-      ? (decodeCursor(request.cursor, { p: 'number', a: 'number', i: 'string' }) as SessionKey)
-      : null;
+    const after = request.cursor ? decodeSessionKey(request.cursor) : null;
     const rows: SessionRow[] = await this.dataSource.query(
       `WITH ${SESSIONS}
        SELECT * FROM sessions
