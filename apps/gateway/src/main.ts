@@ -11,6 +11,8 @@ async function main(): Promise<void> {
   await runService({
     platform: config.platform,
     module: AppModule.forRoot(config),
+    // The API takes JSON only: configureGatewayHttp registers that one parser.
+    bodyParser: false,
     configureHttp: (app) => configureGatewayHttp(app, config),
   });
 }

@@ -18,6 +18,11 @@ export interface ServiceDefinition {
   database?: DatabaseOptions;
   /** Extra setup on the HTTP app before it listens (the gateway's API). */
   configureHttp?: (app: INestApplication) => void | Promise<void>;
+  /**
+   * Nest's default body parsers (JSON and URL-encoded forms); false when
+   * configureHttp registers the ones it wants itself. Default true.
+   */
+  bodyParser?: boolean;
 }
 
 /**
@@ -33,7 +38,10 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
 
     return;
   }
-  const app = await NestFactory.create(definition.module, { bufferLogs: true });
+  const app = await NestFactory.create(definition.module, {
+    bufferLogs: true,
+    bodyParser: definition.bodyParser ?? true,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();

@@ -16,7 +16,7 @@ import { messaging } from '@confer/proto';
 
 import { CurrentCaller } from '../auth/current-caller.decorator';
 import { MESSAGING, MessagingClient } from '../clients/service-clients';
-import { ApiErrors } from '../http/api-errors';
+import { ApiErrors, CURSOR_ERRORS } from '../http/api-errors';
 import { ApiIdempotencyKey, IdempotencyKey } from '../http/idempotency-key.decorator';
 import { PageQueryDto, pageRequest } from '../http/paging.dto';
 import { uuidParam } from '../http/validation';
@@ -40,7 +40,10 @@ export class ConversationsHttpController {
   @Post()
   @ApiCreatedResponse({ type: ConversationDto, description: 'The new group chat.' })
   @ApiIdempotencyKey()
-  @ApiErrors({ 403: ['conversation.create_forbidden'], 422: ['conversation.member_unknown'] })
+  @ApiErrors({
+    403: ['conversation.create_forbidden'],
+    422: ['conversation.member_unknown', 'conversation.title_invalid'],
+  })
   async create(
     @CurrentCaller() caller: Caller,
     @Body() body: CreateConversationDto,
@@ -83,7 +86,7 @@ export class ConversationsHttpController {
 
   @Get(':id/members')
   @ApiOkResponse({ type: MemberPageDto })
-  @ApiErrors(NOT_VISIBLE)
+  @ApiErrors({ ...CURSOR_ERRORS, ...NOT_VISIBLE })
   async members(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam('id')) id: string,

@@ -25,12 +25,15 @@ export class ErrorResponseDto {
 const TOKEN_ERRORS = ['auth.token_missing', 'auth.token_invalid', 'auth.token_expired'];
 const REQUEST_ERRORS = ['request.invalid', 'request.malformed'];
 
+/** What a list endpoint adds: a nextCursor that was altered or belongs to another list. */
+export const CURSOR_ERRORS = { 400: ['request.cursor_invalid'] };
+
 type ErrorCodes = Partial<Record<number, string[]>>;
 
 /**
  * Documents an endpoint's error responses with their codes: the codes given,
- * plus what every endpoint can answer (invalid request, a dependency down,
- * and for protected endpoints the token errors).
+ * plus what every endpoint can answer (invalid request, a body that is not
+ * JSON, a dependency down, and for protected endpoints the token errors).
  */
 export function ApiErrors(codes: ErrorCodes = {}, options: { isPublic?: boolean } = {}) {
   const all: ErrorCodes = { ...codes };
@@ -38,6 +41,8 @@ export function ApiErrors(codes: ErrorCodes = {}, options: { isPublic?: boolean 
   if (!options.isPublic) {
     all[401] = [...TOKEN_ERRORS, ...(codes[401] ?? [])];
   }
+  // Every request carrying a body is held to it, whatever the endpoint.
+  all[415] = ['request.unsupported_media_type (the body is not application/json)'];
   all[503] = ['service.unavailable (with Retry-After)', ...(codes[503] ?? [])];
   const responses = Object.entries(all).map(([status, list]) =>
     ApiResponse({

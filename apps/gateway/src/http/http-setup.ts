@@ -3,10 +3,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-import { HttpErrorFilter, RequestError } from '@confer/errors';
+import { HttpErrorFilter } from '@confer/errors';
 import { CORRELATION_HEADER, normaliseCorrelationId } from '@confer/logging';
 
 import { GatewayConfig } from '../config';
+import { nameParserErrors, refuseUnusableJson, requireJsonBody } from './body-checks';
 import { requestValidationPipe } from './validation';
 
 export const API_PREFIX = 'api/v1';
@@ -30,18 +31,12 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
     response.setHeader(CORRELATION_HEADER, id);
     next();
   });
-  // Registered before Nest's defaults, so this limit replaces the 100 KiB default.
+  // The only body parser: Nest's own (JSON and forms) are turned off where the
+  // app is created, so a form body is never read; see requireJsonBody.
+  express.use(requireJsonBody);
   express.useBodyParser('json', { limit: config.http.bodyLimitBytes });
-  // Body-parser failures reach Nest as bare SyntaxErrors; name them here, by
-  // the parser's own error type, so the error filter answers with our code
-  // and words instead of the parser's text.
-  express.use((error: { type?: string }, _request: Request, _response: Response, next: NextFunction) => {
-    next(
-      error?.type === 'entity.parse.failed'
-        ? RequestError.malformed('The request body is not valid JSON.')
-        : error,
-    );
-  });
+  express.use(nameParserErrors);
+  express.use(refuseUnusableJson);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(requestValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

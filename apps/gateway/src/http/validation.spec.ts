@@ -3,7 +3,8 @@ import { ArgumentMetadata } from '@nestjs/common';
 import { ConferError } from '@confer/errors';
 
 import { CreateConversationDto } from '../conversations/conversations.dto';
-import { ListMessagesQueryDto, SendMessageDto } from '../messages/messages.dto';
+import { ListMessagesQueryDto, MarkReadDto, SendMessageDto } from '../messages/messages.dto';
+import { SyncQueryDto } from '../sync/sync.dto';
 import { CreateUserDto } from '../users/users.dto';
 import { requestValidationPipe, uuidParam } from './validation';
 
@@ -57,6 +58,37 @@ describe('request validation', () => {
     const error = await failure({ limit: '500' }, ListMessagesQueryDto, 'query');
 
     expect(error.details?.fields).toHaveProperty('limit');
+  });
+
+  it.each([
+    ['a history seq of 1e23', { seq: '99999999999999999999999' }, ListMessagesQueryDto, 'seq'],
+    ['a history seq past 2^53', { seq: '9007199254740993' }, ListMessagesQueryDto, 'seq'],
+    ['a sync since of 1e23', { since: '1e23' }, SyncQueryDto, 'since'],
+  ] as const)('refuses %s with 400 request.invalid', async (_name, query, metatype, field) => {
+    const error = await failure(query, metatype, 'query');
+
+    expect([error.httpStatus, error.code]).toEqual([400, 'request.invalid']);
+    expect(error.details?.fields).toHaveProperty(field);
+  });
+
+  it('refuses a read seq past 2^53 and takes the largest safe one', async () => {
+    const error = await failure({ seq: 2 ** 53 }, MarkReadDto);
+    const largest = (await pipe.transform(
+      { seq: Number.MAX_SAFE_INTEGER },
+      { type: 'body', metatype: MarkReadDto },
+    )) as MarkReadDto;
+
+    expect(error.details?.fields).toHaveProperty('seq');
+    expect(largest.seq).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('accepts the documented client message id characters', async () => {
+    const body = (await pipe.transform(
+      { clientMessageId: 'device.1:a-b_c', kind: 'text', text: 'hi' },
+      { type: 'body', metatype: SendMessageDto },
+    )) as SendMessageDto;
+
+    expect(body.clientMessageId).toBe('device.1:a-b_c');
   });
 
   it('requires text for a text message and emoji for an emoji message', async () => {

@@ -53,6 +53,42 @@ describe(decodeClientFrame.name, () => {
     expect(() => decodeClientFrame(raw)).toThrow('frame too large');
   });
 
+  it.each([
+    ['arrays nested 30,000 deep', `${'['.repeat(30_000)}${']'.repeat(30_000)}`, 'too_deep'],
+    ['a NUL character', '"before\\u0000after"', 'nul_character'],
+    ['a lone surrogate', '"lone \\ud800 surrogate"', 'ill_formed_unicode'],
+  ])('refuses a request whose text holds %s with request.invalid', (_name, text, reason) => {
+    const frame = decodeClientFrame(
+      `{"type":"message.send","id":"s1","conversationId":"${CONVERSATION_ID}","text":${text}}`,
+    );
+
+    expect(frame).toMatchObject({ type: 'message.send', id: 's1' });
+    const refused = (frame as { refused?: ConferError }).refused;
+    expect([refused?.code, refused?.details?.reason]).toEqual(['request.invalid', reason]);
+  });
+
+  it('refuses a seq beyond 2^53 on conversation.read with request.invalid', async () => {
+    const error = await validationError(
+      validateRequestFrame(ConversationReadFrame, {
+        type: 'conversation.read',
+        conversationId: CONVERSATION_ID,
+        seq: 1e23,
+      }),
+    );
+
+    expect([error.code, Object.keys(error.details?.fields as object)]).toEqual([
+      'request.invalid',
+      ['seq'],
+    ]);
+  });
+
+  it.each([
+    ['a ping nested too deep', `{"type":"ping","pad":${'['.repeat(100)}${']'.repeat(100)}}`],
+    ['an auth frame with a NUL in its token', '{"type":"auth","token":"t\\u0000"}'],
+  ])('refuses %s as a protocol error', (_name, raw) => {
+    expect(() => decodeClientFrame(raw)).toThrow(ProtocolError);
+  });
+
   it('keeps an unusable request id as null so the error can still be answered', () => {
     expect(decodeClientFrame('{"type":"conversation.read","id":{"x":1}}')).toMatchObject({
       id: null,

@@ -1,8 +1,10 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsUUID, Min, validate } from 'class-validator';
+import { IsIn, IsUUID, validate } from 'class-validator';
 
 import { ConferError } from '@confer/errors';
 
+import { findJsonProblem, jsonProblemError } from '../http/json-checks';
+import { IsPosition } from '../http/paging.dto';
 import { invalidRequest } from '../http/validation';
 import { SendMessageDto } from '../messages/messages.dto';
 
@@ -22,8 +24,19 @@ export type FrameId = string | number | null;
 export type ClientFrame =
   | { type: 'auth'; token: string; since?: number }
   | { type: 'ping' }
-  | { type: 'message.send'; id: FrameId; raw: Record<string, unknown> }
-  | { type: 'conversation.read'; id: FrameId; raw: Record<string, unknown> };
+  | RequestFrame<'message.send'>
+  | RequestFrame<'conversation.read'>;
+
+/**
+ * A request to answer: its raw fields for validation, or, when the frame
+ * holds what no request may (see findJsonProblem), the error to answer with.
+ */
+export interface RequestFrame<T extends string> {
+  type: T;
+  id: FrameId;
+  raw: Record<string, unknown>;
+  refused?: ConferError;
+}
 
 const REQUEST_TYPES = new Set(['message.send', 'conversation.read']);
 
@@ -47,18 +60,25 @@ export function decodeClientFrame(data: Buffer | string): ClientFrame {
     throw new ProtocolError('not an object');
   }
   const frame = parsed as Record<string, unknown>;
-  if (frame.type === 'ping') {
-    return { type: 'ping' };
-  }
-  if (frame.type === 'auth') {
-    return authFrame(frame);
-  }
+  // The same walk as HTTP bodies get: no nesting the validators would recurse
+  // through, no string PostgreSQL cannot store exactly.
+  const problem = findJsonProblem(frame);
   if (typeof frame.type === 'string' && REQUEST_TYPES.has(frame.type)) {
     return {
       type: frame.type as 'message.send' | 'conversation.read',
       id: frameId(frame.id),
       raw: frame,
+      ...(problem ? { refused: jsonProblemError(problem) } : {}),
     };
+  }
+  if (problem) {
+    throw new ProtocolError(problem.reason);
+  }
+  if (frame.type === 'ping') {
+    return { type: 'ping' };
+  }
+  if (frame.type === 'auth') {
+    return authFrame(frame);
   }
   throw new ProtocolError('unknown frame type');
 }
@@ -110,8 +130,7 @@ export class ConversationReadFrame {
   @IsUUID()
   conversationId!: string;
 
-  @IsInt()
-  @Min(0)
+  @IsPosition()
   seq!: number;
 }
 

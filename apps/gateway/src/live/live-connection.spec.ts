@@ -124,6 +124,7 @@ describe(LiveConnection.name, () => {
         { items: [change(11), change(12)], nextSince: 12, hasMore: true },
         { items: [change(13)], nextSince: 13, hasMore: false },
       ],
+      position: 12,
       onSync: (sink) => {
         if (!delivered) {
           delivered = true;
@@ -162,6 +163,33 @@ describe(LiveConnection.name, () => {
       ['message.created', 21],
       ['message.created', 22],
     ]);
+  });
+
+  it('sends a device resuming beyond the stream back to its position, with live frames after it', async () => {
+    const { socket, connection, syncCalls, deliver } = setup({
+      pages: [],
+      position: 20,
+      onSync: (sink) => sink.deliver([frame(20), frame(21)]),
+    });
+    connection.start({ token: 'good', since: 999_999_999_999_999 });
+    await flush();
+    deliver([22]);
+
+    expect(syncCalls).toEqual([]);
+    expect(socket.sent.map((sent) => [sent.type, sent.seq])).toEqual([
+      ['ready', 20],
+      ['resync.required', 20],
+      ['message.created', 21],
+      ['message.created', 22],
+    ]);
+  });
+
+  it('resumes a device exactly at the current position without a resync', async () => {
+    const { socket, connection } = setup({ pages: [], position: 20 });
+    connection.start({ token: 'good', since: 20 });
+    await flush();
+
+    expect(socket.sent.map((sent) => sent.type)).toEqual(['ready']);
   });
 
   it('tells the device to resync when the gap is larger than it replays', async () => {

@@ -172,7 +172,7 @@ export class LiveConnection implements LiveSink {
       this.token = verified;
       const sequencer = new FrameSequencer(
         (frame) => this.write(frame),
-        since ?? 0,
+        0,
         this.context.settings.replayLimit,
       );
       this.sequencer = sequencer;
@@ -180,16 +180,23 @@ export class LiveConnection implements LiveSink {
       // the replay is written, so none falls between the two.
       sequencer.beginReplay();
       await this.context.hub.attach(verified.userId, this);
-      // A device with nothing to resume from starts where the stream is final
-      // now, asked after subscribing so that no frame above it is missed.
-      const start =
-        since ?? (await this.context.messaging.getSyncPosition(this.caller(), {})).position;
+      // Where the stream is final now, asked after subscribing so that no
+      // frame above it is missed. A device with nothing to resume from starts
+      // there; so does one whose resume point is beyond it (no stream ever
+      // handed that out), since resuming from it would drop every frame up to
+      // it: that device is told to resync.
+      const { position } = await this.context.messaging.getSyncPosition(this.caller(), {});
       if (this.closed) {
         return;
       }
+      const ahead = since !== undefined && since > position;
+      const start = since === undefined || ahead ? position : since;
       sequencer.skipTo(start);
       this.write({ type: 'ready', seq: start, data: { userId: verified.userId } });
-      const caughtUp = since === undefined || (await this.replay(since));
+      if (ahead) {
+        this.write({ type: 'resync.required', seq: position, data: null });
+      }
+      const caughtUp = since === undefined || ahead || (await this.replay(since));
       const complete = sequencer.endReplay();
       if (!caughtUp || !complete) {
         this.write({ type: 'resync.required', seq: sequencer.lastSeq, data: null });
@@ -228,6 +235,9 @@ export class LiveConnection implements LiveSink {
 
   private async handleRequest(frame: Extract<ClientFrame, { raw: unknown }>): Promise<void> {
     try {
+      if (frame.refused) {
+        throw frame.refused;
+      }
       if (frame.type === 'message.send') {
         const body = await validateRequestFrame(MessageSendFrame, frame.raw);
         const data = await this.context.messages.send(this.caller(), body.conversationId, body);

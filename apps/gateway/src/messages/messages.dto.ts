@@ -2,17 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
-  IsInt,
   IsOptional,
   IsNotEmpty,
   IsString,
   Matches,
   MaxLength,
-  Min,
   ValidateIf,
 } from 'class-validator';
 
-import { PageQueryDto } from '../http/paging.dto';
+import { IsPosition, PageQueryDto } from '../http/paging.dto';
 
 export const MESSAGE_KINDS = ['text', 'emoji'] as const;
 export type MessageKindName = (typeof MESSAGE_KINDS)[number];
@@ -61,18 +59,22 @@ export class ListMessagesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     description: 'Start strictly before (backward) or after (forward) this sequence number.',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsPosition()
   seq?: number;
 }
 
 export class MarkReadDto {
-  @ApiProperty({ description: 'The highest sequence number the caller has read.' })
-  @IsInt()
-  @Min(0)
+  @ApiProperty({
+    description: 'The highest sequence number the caller has read.',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+  })
+  @IsPosition()
   seq!: number;
 }
 

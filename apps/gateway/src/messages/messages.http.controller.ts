@@ -7,7 +7,7 @@ import { messaging } from '@confer/proto';
 
 import { CurrentCaller } from '../auth/current-caller.decorator';
 import { MESSAGING, MessagingClient } from '../clients/service-clients';
-import { ApiErrors } from '../http/api-errors';
+import { ApiErrors, CURSOR_ERRORS } from '../http/api-errors';
 import { pageRequest } from '../http/paging.dto';
 import { uuidParam } from '../http/validation';
 import { toMessagePageDto } from './message.mapper';
@@ -40,6 +40,7 @@ export class MessagesHttpController {
     413: ['request.too_large', 'message.too_large'],
     422: [
       'message.empty',
+      'message.text_invalid',
       'message.emoji_invalid',
       'message.client_id_invalid',
       'message.kind_invalid',
@@ -59,7 +60,7 @@ export class MessagesHttpController {
 
   @Get('messages')
   @ApiOkResponse({ type: MessagePageDto })
-  @ApiErrors({ 404: ['conversation.not_found'] })
+  @ApiErrors({ ...CURSOR_ERRORS, 404: ['conversation.not_found'] })
   async list(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam('id')) id: string,

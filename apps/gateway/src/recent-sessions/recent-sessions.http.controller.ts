@@ -7,7 +7,7 @@ import { messaging } from '@confer/proto';
 import { CurrentCaller } from '../auth/current-caller.decorator';
 import { MESSAGING, MessagingClient } from '../clients/service-clients';
 import { toConversationDto } from '../conversations/conversation.mapper';
-import { ApiErrors } from '../http/api-errors';
+import { ApiErrors, CURSOR_ERRORS } from '../http/api-errors';
 import { nextCursorOf, pageRequest } from '../http/paging.dto';
 import { uuidParam } from '../http/validation';
 import { toMessageDto } from '../messages/message.mapper';
@@ -34,7 +34,7 @@ export class RecentSessionsHttpController {
 
   @Get()
   @ApiOkResponse({ type: RecentSessionPageDto })
-  @ApiErrors()
+  @ApiErrors(CURSOR_ERRORS)
   async list(
     @CurrentCaller() caller: Caller,
     @Query() query: RecentSessionsQueryDto,

@@ -2,18 +2,19 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../http/paging.dto';
+import { DEFAULT_PAGE_LIMIT, IsPosition, MAX_PAGE_LIMIT } from '../http/paging.dto';
 
 export class SyncQueryDto {
   @ApiPropertyOptional({
     description:
       "The last position the device has seen (the previous page's position); 0 from the start.",
     default: 0,
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsPosition()
   since?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })

@@ -6,7 +6,7 @@ import { Caller } from '@confer/grpc';
 import { CurrentCaller } from '../auth/current-caller.decorator';
 import { requireOrgAdmin } from '../auth/roles';
 import { CONTACTS, ContactsClient } from '../clients/service-clients';
-import { ApiErrors } from '../http/api-errors';
+import { ApiErrors, CURSOR_ERRORS } from '../http/api-errors';
 import { ApiIdempotencyKey, IdempotencyKey } from '../http/idempotency-key.decorator';
 import { nextCursorOf, PageQueryDto, pageRequest } from '../http/paging.dto';
 import { uuidParam } from '../http/validation';
@@ -49,7 +49,7 @@ export class UsersHttpController {
 
   @Get('users')
   @ApiOkResponse({ type: UserPageDto, description: "The caller's organisation's directory." })
-  @ApiErrors()
+  @ApiErrors(CURSOR_ERRORS)
   async list(@CurrentCaller() caller: Caller, @Query() query: PageQueryDto): Promise<UserPageDto> {
     const page = await this.contacts.listUsers(caller, {
       orgId: caller.orgId,
