@@ -1,5 +1,10 @@
 import { InitialSchema1764806400000 } from './1764806400000-initial-schema';
 import { Directory1764979200000 } from './1764979200000-directory';
+import { DepartmentsAndSync1765152000000 } from './1765152000000-departments-and-sync';
 
 /** Every migration of this app, oldest first. Never edit one that has shipped; add a new one. */
-export const MIGRATIONS = [InitialSchema1764806400000, Directory1764979200000];
+export const MIGRATIONS = [
+  InitialSchema1764806400000,
+  Directory1764979200000,
+  DepartmentsAndSync1765152000000,
+];

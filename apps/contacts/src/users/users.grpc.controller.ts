@@ -5,18 +5,13 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { callerFromMetadata } from '@confer/grpc';
 import { contacts } from '@confer/proto';
 
-import { User } from './user.entity';
+import { userToProto as toProto } from './user-proto';
 import { UsersService } from './users.service';
 
 type UserMethods = Pick<
   contacts.ContactsServiceController,
   'createUser' | 'getUsers' | 'findUserByEmail' | 'listUsers'
 >;
-
-const STATUS: Record<User['status'], contacts.UserStatus> = {
-  active: contacts.UserStatus.USER_STATUS_ACTIVE,
-  disabled: contacts.UserStatus.USER_STATUS_DISABLED,
-};
 
 @Controller()
 export class UsersGrpcController implements UserMethods {
@@ -44,7 +39,7 @@ export class UsersGrpcController implements UserMethods {
     // Any caller may resolve ids it holds (conversations span organisations); it must be one.
     callerFromMetadata(metadata);
 
-    return { items: (await this.users.getMany(request.userIds)).map(toProto) };
+    return { items: (await this.users.getMany(request.userIds)).map((user) => toProto(user)) };
   }
 
   @GrpcMethod('ContactsService', 'findUserByEmail')
@@ -68,18 +63,6 @@ export class UsersGrpcController implements UserMethods {
       request.cursor || undefined,
     );
 
-    return { items: page.items.map(toProto), nextCursor: page.nextCursor ?? '' };
+    return { items: page.items.map((user) => toProto(user)), nextCursor: page.nextCursor ?? '' };
   }
-}
-
-function toProto(user: User): contacts.User {
-  return {
-    id: user.id,
-    orgId: user.orgId,
-    email: user.email,
-    displayName: user.displayName,
-    status: STATUS[user.status],
-    roles: user.roles,
-    createdAt: user.createdAt.toISOString(),
-  };
 }

@@ -34,6 +34,23 @@ export interface User {
   status: UserStatus;
   roles: string[];
   createdAt: string;
+  surname: string;
+  givenName: string;
+  title: string;
+  deskPhone: string;
+  mobile: string;
+  employeeNumber: string;
+  /** Further case-folded addresses that reach this person (aliases). */
+  secondaryEmails: string[];
+  /** Filled by SearchPeople and ListDepartmentMembers; empty elsewhere. */
+  departments: UserDepartment[];
+}
+
+export interface UserDepartment {
+  departmentId: string;
+  name: string;
+  /** The person's title in this department. */
+  title: string;
 }
 
 export interface CreateOrganisationRequest {
@@ -77,6 +94,98 @@ export interface UserPage {
   nextCursor: string;
 }
 
+export interface StartDirectorySyncRequest {
+  /** Defaults to the caller's organisation. */
+  orgId: string;
+  /** Read every entry instead of only those changed since the last successful run. */
+  full: boolean;
+}
+
+export interface GetDirectorySyncRunRequest {
+  id: string;
+}
+
+export interface DirectorySyncFailure {
+  /** The entry's entryUUID, or its DN where it has none. */
+  sourceId: string;
+  dn: string;
+  /** missing_mail, duplicate_mail, mail_outside_domain, bad_value, cycle, unknown_department. */
+  reason: string;
+  detail: string;
+}
+
+export interface DirectorySyncRun {
+  id: string;
+  orgId: string;
+  full: boolean;
+  /** running, succeeded, failed. */
+  status: string;
+  startedAt: string;
+  finishedAt: string;
+  processed: number;
+  total: number;
+  created: number;
+  updated: number;
+  moved: number;
+  disabled: number;
+  departmentsCreated: number;
+  departmentsUpdated: number;
+  departmentsRemoved: number;
+  failures: DirectorySyncFailure[];
+  /** Why a failed run failed as a whole (ldap.bind_failed, ldap.unavailable ...). */
+  errorCode: string;
+  errorMessage: string;
+}
+
+export interface SearchPeopleRequest {
+  query: string;
+  /** Default 20, at most 50. */
+  limit: number;
+  /** Defaults to the caller's organisation. */
+  orgId: string;
+}
+
+export interface Department {
+  id: string;
+  orgId: string;
+  parentId: string;
+  name: string;
+  depth: number;
+  /** People directly in this department. */
+  memberCount: number;
+  /** People in this department and every department below it. */
+  totalMemberCount: number;
+  hasChildren: boolean;
+}
+
+export interface ListDepartmentsRequest {
+  orgId: string;
+  /** Empty for the roots. */
+  parentId: string;
+}
+
+export interface DepartmentList {
+  items: Department[];
+}
+
+export interface GetDepartmentRequest {
+  id: string;
+}
+
+export interface DepartmentDetail {
+  department: Department | undefined;
+  children: Department[];
+  /** Root first, ending with the department's parent. */
+  ancestors: Department[];
+}
+
+export interface ListDepartmentMembersRequest {
+  departmentId: string;
+  /** Default 50, at most 200. */
+  limit: number;
+  cursor: string;
+}
+
 /**
  * The directory: organisations and the people in them. The source of who
  * exists; other services ask it rather than keeping their own user tables.
@@ -96,6 +205,27 @@ export interface ContactsServiceClient {
   findUserByEmail(request: FindUserByEmailRequest, metadata?: Metadata): Observable<User>;
 
   listUsers(request: ListUsersRequest, metadata?: Metadata): Observable<UserPage>;
+
+  /**
+   * Directory sync from the organisation's LDAP server. Start answers at once with the run,
+   * which continues in the background; poll it with GetDirectorySyncRun.
+   */
+
+  startDirectorySync(request: StartDirectorySyncRequest, metadata?: Metadata): Observable<DirectorySyncRun>;
+
+  getDirectorySyncRun(request: GetDirectorySyncRunRequest, metadata?: Metadata): Observable<DirectorySyncRun>;
+
+  /** People picker and directory search: Chinese, pinyin, initials, English names, addresses. */
+
+  searchPeople(request: SearchPeopleRequest, metadata?: Metadata): Observable<UserList>;
+
+  /** The department tree: roots (no parent_id) or one department's children. */
+
+  listDepartments(request: ListDepartmentsRequest, metadata?: Metadata): Observable<DepartmentList>;
+
+  getDepartment(request: GetDepartmentRequest, metadata?: Metadata): Observable<DepartmentDetail>;
+
+  listDepartmentMembers(request: ListDepartmentMembersRequest, metadata?: Metadata): Observable<UserPage>;
 }
 
 /**
@@ -126,6 +256,42 @@ export interface ContactsServiceController {
   findUserByEmail(request: FindUserByEmailRequest, metadata?: Metadata): Promise<User> | Observable<User> | User;
 
   listUsers(request: ListUsersRequest, metadata?: Metadata): Promise<UserPage> | Observable<UserPage> | UserPage;
+
+  /**
+   * Directory sync from the organisation's LDAP server. Start answers at once with the run,
+   * which continues in the background; poll it with GetDirectorySyncRun.
+   */
+
+  startDirectorySync(
+    request: StartDirectorySyncRequest,
+    metadata?: Metadata,
+  ): Promise<DirectorySyncRun> | Observable<DirectorySyncRun> | DirectorySyncRun;
+
+  getDirectorySyncRun(
+    request: GetDirectorySyncRunRequest,
+    metadata?: Metadata,
+  ): Promise<DirectorySyncRun> | Observable<DirectorySyncRun> | DirectorySyncRun;
+
+  /** People picker and directory search: Chinese, pinyin, initials, English names, addresses. */
+
+  searchPeople(request: SearchPeopleRequest, metadata?: Metadata): Promise<UserList> | Observable<UserList> | UserList;
+
+  /** The department tree: roots (no parent_id) or one department's children. */
+
+  listDepartments(
+    request: ListDepartmentsRequest,
+    metadata?: Metadata,
+  ): Promise<DepartmentList> | Observable<DepartmentList> | DepartmentList;
+
+  getDepartment(
+    request: GetDepartmentRequest,
+    metadata?: Metadata,
+  ): Promise<DepartmentDetail> | Observable<DepartmentDetail> | DepartmentDetail;
+
+  listDepartmentMembers(
+    request: ListDepartmentMembersRequest,
+    metadata?: Metadata,
+  ): Promise<UserPage> | Observable<UserPage> | UserPage;
 }
 
 export function ContactsServiceControllerMethods() {
@@ -138,6 +304,12 @@ export function ContactsServiceControllerMethods() {
       "getUsers",
       "findUserByEmail",
       "listUsers",
+      "startDirectorySync",
+      "getDirectorySyncRun",
+      "searchPeople",
+      "listDepartments",
+      "getDepartment",
+      "listDepartmentMembers",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
