@@ -66,7 +66,7 @@ export interface RunningStack {
 export async function startStack(options: StartStackOptions): Promise<RunningStack> {
   const apps = options.apps ?? STACK_APPS;
   const stateDir = options.stateDir ?? join(options.rootDir, '.confer');
-  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   assertBuilt(options.rootDir, apps);
   await assertPortsFree(options.portOffset, apps);
   const localS3 = options.s3 ? undefined : await startLocalS3(join(stateDir, 's3'), 'confer-drive');

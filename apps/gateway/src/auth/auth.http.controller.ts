@@ -19,7 +19,7 @@ export class AuthHttpController {
   @Public()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenGrantDto })
-  @ApiErrors({ 401: ['auth.bad_credentials'], 429: ['auth.too_many_attempts'] }, { isPublic: true })
+  @ApiErrors({ 401: ['auth.bad_credentials'] }, { isPublic: true })
   async login(
     @Body() body: LoginDto,
     @Ip() clientIp: string,

@@ -41,8 +41,12 @@ export class ConversationsHttpController {
   @ApiCreatedResponse({ type: ConversationDto, description: 'The new group chat.' })
   @ApiIdempotencyKey()
   @ApiErrors({
-    403: ['conversation.create_forbidden'],
-    422: ['conversation.member_unknown', 'conversation.title_invalid'],
+    422: [
+      'conversation.unknown_users',
+      'conversation.title_invalid',
+      'conversation.too_many_members',
+      'conversation.idempotency_key_invalid',
+    ],
   })
   async create(
     @CurrentCaller() caller: Caller,
@@ -66,7 +70,7 @@ export class ConversationsHttpController {
     type: ConversationDto,
     description: "The pair's one private chat, opened if new.",
   })
-  @ApiErrors({ 403: ['conversation.blocked'], 422: ['conversation.member_unknown'] })
+  @ApiErrors({ 422: ['conversation.unknown_users', 'conversation.private_with_self'] })
   async openPrivate(
     @CurrentCaller() caller: Caller,
     @Body() body: OpenPrivateConversationDto,
@@ -105,8 +109,11 @@ export class ConversationsHttpController {
   @ApiOkResponse({ type: ConversationDto })
   @ApiErrors({
     ...NOT_VISIBLE,
-    403: ['conversation.not_allowed'],
-    422: ['conversation.member_unknown'],
+    422: [
+      'conversation.unknown_users',
+      'conversation.too_many_members',
+      'conversation.private_members_fixed',
+    ],
   })
   async addMembers(
     @CurrentCaller() caller: Caller,
@@ -124,7 +131,11 @@ export class ConversationsHttpController {
   @Delete(':id/members/:userId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The member was removed.' })
-  @ApiErrors({ ...NOT_VISIBLE, 403: ['conversation.not_owner'] })
+  @ApiErrors({
+    ...NOT_VISIBLE,
+    403: ['conversation.not_owner'],
+    422: ['conversation.private_members_fixed'],
+  })
   async removeMember(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam('id')) id: string,
@@ -147,7 +158,11 @@ export class ConversationsHttpController {
   @Post(':id/transfer')
   @HttpCode(200)
   @ApiOkResponse({ type: ConversationDto })
-  @ApiErrors({ ...NOT_VISIBLE, 403: ['conversation.not_owner'], 422: ['conversation.not_member'] })
+  @ApiErrors({
+    ...NOT_VISIBLE,
+    403: ['conversation.not_owner'],
+    422: ['conversation.not_a_member'],
+  })
   async transfer(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam('id')) id: string,

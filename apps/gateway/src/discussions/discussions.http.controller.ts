@@ -19,7 +19,9 @@ export class DiscussionsHttpController {
   @Post()
   @ApiCreatedResponse({ type: DiscussionDto })
   @ApiIdempotencyKey()
-  @ApiErrors({ 422: ['discussion.member_unknown'] })
+  @ApiErrors({
+    422: ['discussion.invalid', 'conversation.unknown_users', 'conversation.too_many_members'],
+  })
   async create(
     @CurrentCaller() caller: Caller,
     @Body() body: CreateDiscussionDto,
@@ -47,7 +49,10 @@ export class DiscussionsHttpController {
   @Post(':id/members')
   @HttpCode(200)
   @ApiOkResponse({ type: DiscussionDto })
-  @ApiErrors({ 404: ['discussion.not_found'], 422: ['discussion.member_unknown'] })
+  @ApiErrors({
+    404: ['discussion.not_found'],
+    422: ['discussion.invalid', 'conversation.unknown_users', 'conversation.too_many_members'],
+  })
   async addMembers(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam('id')) id: string,

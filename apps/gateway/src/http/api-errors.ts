@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 
 export class ErrorBodyDto {
-  @ApiProperty({ example: 'conversation.not_member', description: 'Stable dotted error code.' })
+  @ApiProperty({ example: 'conversation.not_found', description: 'Stable dotted error code.' })
   code!: string;
 
   @ApiProperty({ description: 'For people; never parse it.' })

@@ -35,7 +35,7 @@ export class UsersHttpController {
   @ApiErrors({
     403: ['auth.forbidden'],
     409: ['user.email_taken', 'request.in_progress'],
-    422: ['auth.password_rejected'],
+    422: ['auth.password_invalid'],
   })
   create(
     @CurrentCaller() caller: Caller,
