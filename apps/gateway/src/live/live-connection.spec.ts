@@ -213,6 +213,39 @@ describe(LiveConnection.name, () => {
     expect(socket.sent.map((sent) => sent.type)).toEqual(['pong', 'ready']);
   });
 
+  it('answers a request sent before ready with live.not_ready while the upgrade token is checked', async () => {
+    const { socket, connection } = setup({ pages: [] });
+    connection.start({ token: 'good' });
+    socket.emit(
+      'message',
+      Buffer.from(
+        '{"type":"message.send","id":"r1","conversationId":"c1","clientMessageId":"x","kind":"text","text":"hi"}',
+      ),
+      false,
+    );
+    await flush();
+
+    expect(socket.closedWith).toBeUndefined();
+    expect(socket.sent[0]).toMatchObject({
+      type: 'error',
+      id: 'r1',
+      error: { code: 'live.not_ready' },
+    });
+    expect(socket.sent.map((sent) => sent.type)).toContain('ready');
+  });
+
+  it('closes 4400 when a request comes before any credentials', () => {
+    const { socket, connection } = setup({ pages: [] });
+    connection.start({});
+    socket.emit(
+      'message',
+      Buffer.from('{"type":"conversation.read","id":"r1","conversationId":"c1","seq":1}'),
+      false,
+    );
+
+    expect(socket.closedWith?.code).toBe(4400);
+  });
+
   it('closes 4401 auth expired when the token runs out', async () => {
     const { socket, connection, now } = setup({ pages: [] });
     connection.start({ token: 'good' });

@@ -154,6 +154,17 @@ export class LiveConnection implements LiveSink {
       } else {
         void this.authenticate(frame.token, frame.since ?? this.initialSince);
       }
+    } else if (!this.token && this.authenticating) {
+      // The socket's credentials are being checked (they came with the
+      // upgrade): a request sent before `ready` is answered, not punished.
+      this.write({
+        type: 'error',
+        id: frame.id ?? null,
+        error: {
+          code: 'live.not_ready',
+          message: 'Wait for the ready frame before sending requests.',
+        },
+      });
     } else if (!this.token) {
       this.close(CLOSE.PROTOCOL_ERROR);
     } else {
