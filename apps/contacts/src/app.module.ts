@@ -9,6 +9,7 @@ import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
 
 import { CONTACTS_CONFIG, ContactsConfig } from './config';
+import { DirectorySyncModule } from './directory-sync/directory-sync.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -42,6 +43,7 @@ export class AppModule {
         }),
         OrganisationsModule,
         UsersModule,
+        DirectorySyncModule.forRoot(config),
       ],
       controllers: [ServiceInfoGrpcController],
       providers: [{ provide: CONTACTS_CONFIG, useValue: config }],

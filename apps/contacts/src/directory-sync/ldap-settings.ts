@@ -1,0 +1,82 @@
+/** Where one organisation's directory lives and how its entries map onto people. */
+export interface LdapSettings {
+  orgId: string;
+  url: string;
+  bindDn: string;
+  bindPassword: string;
+  people: LdapSearchBase;
+  /** The organizationalUnit tree; its base entry itself is not a department. */
+  departments: LdapSearchBase;
+  /** Groups naming each department's members; without them, nobody is placed in one. */
+  groups?: LdapSearchBase;
+  attributes: AttributeMap;
+  /** Values of the `status` attribute that mark an account as disabled (lower case). */
+  disabledValues: string[];
+  pageSize: number;
+  timeoutMs: number;
+}
+
+export interface LdapSearchBase {
+  baseDn: string;
+  filter: string;
+}
+
+/** Directory attribute names per field of a person, a department or a group. */
+export interface AttributeMap {
+  email: string;
+  displayName: string;
+  commonName: string;
+  surname: string;
+  givenName: string;
+  title: string;
+  deskPhone: string;
+  mobile: string;
+  employeeNumber: string;
+  status: string;
+  departmentName: string;
+  groupMember: string;
+  /** The group attribute holding the DN of the department it lists the members of. */
+  groupDepartment: string;
+}
+
+export const DEFAULT_ATTRIBUTE_MAP: AttributeMap = {
+  email: 'mail',
+  displayName: 'displayName',
+  commonName: 'cn',
+  surname: 'sn',
+  givenName: 'givenName',
+  title: 'title',
+  deskPhone: 'telephoneNumber',
+  mobile: 'mobile',
+  employeeNumber: 'employeeNumber',
+  status: 'employeeType',
+  departmentName: 'ou',
+  groupMember: 'member',
+  groupDepartment: 'description',
+};
+
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+
+/**
+ * Overrides of the default map written as `field=attribute` pairs separated by
+ * commas (`deskPhone=homePhone,status=description`). Throws on an unknown field
+ * or a malformed attribute name.
+ */
+export function parseAttributeMap(text: string): AttributeMap {
+  const map: AttributeMap = { ...DEFAULT_ATTRIBUTE_MAP };
+  for (const pair of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    const [field, attribute, ...rest] = pair.split('=').map((item) => item.trim());
+    if (!(field in DEFAULT_ATTRIBUTE_MAP)) {
+      throw new Error(`unknown field "${field}" (known: ${Object.keys(map).join(', ')})`);
+    }
+    if (!attribute || rest.length > 0 || !ATTRIBUTE_NAME.test(attribute)) {
+      throw new Error(`"${pair}" must be field=attributeName`);
+    }
+    map[field as keyof AttributeMap] = attribute;
+  }
+
+  return map;
+}
