@@ -13,6 +13,7 @@ import { DirectorySyncModule } from './directory-sync/directory-sync.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { PeopleSearchModule } from './people-search/people-search.module';
 import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
 import { UsersModule } from './users/users.module';
 
@@ -44,6 +45,7 @@ export class AppModule {
         OrganisationsModule,
         UsersModule,
         DirectorySyncModule.forRoot(config),
+        PeopleSearchModule,
       ],
       controllers: [ServiceInfoGrpcController],
       providers: [{ provide: CONTACTS_CONFIG, useValue: config }],
