@@ -45,6 +45,16 @@ export interface DiscussionCreated {
   occurredAt: string;
 }
 
+export interface UserDisabled {
+  eventId: string;
+  orgId: string;
+  userId: string;
+  email: string;
+  /** Why: disabled in the directory source, or gone from it. */
+  reason: string;
+  occurredAt: string;
+}
+
 export interface UserCreated {
   eventId: string;
   orgId: string;
