@@ -6,33 +6,23 @@ import {
   ApiErrorBody,
   ApiResponse,
   Conversation,
-  createGroup,
-  createUsers,
   expectStatus,
-  fullHistory,
   LiveSocket,
   Message,
   recentSessions,
   sendRawBody,
-  signInAdmin,
   TestUser,
   useStack,
 } from '../support';
 
+import {
+  expectClientError,
+  expectNothingWritten,
+  outcome,
+  useHostileInputFixture,
+} from './hostile-input';
+
 const cursorOf = (position: object) => Buffer.from(JSON.stringify(position)).toString('base64url');
-
-/** The status and code of an answer, for comparing several at once. */
-function outcome(response: ApiResponse<unknown>) {
-  return { status: response.status, code: (response.body as ApiErrorBody)?.error?.code };
-}
-
-/** A client error with a machine-readable code (the given one, when named), never a 5xx. */
-function expectClientError(response: ApiResponse<unknown>, code?: string): void {
-  const { status, code: actual } = outcome(response);
-  expect(`${status} ${actual}`).toMatch(
-    code ? new RegExp(`^4\\d\\d ${code}$`) : /^4\d\d [a-z_.]+$/,
-  );
-}
 
 /** Exactly this status and code, and (when named) the field the details point at. */
 function expectRefusal(
@@ -50,42 +40,20 @@ function expectRefusal(
 
 describe('hostile input the gateway refuses cleanly', () => {
   const stack = useStack();
+  const fixture = useHostileInputFixture(stack);
+  const path = fixture.path;
+  const written = fixture.written;
+  let before: unknown;
   let alice: TestUser;
   let bob: TestUser;
   let group: Conversation;
-  let before: unknown;
-  const path = () => `/conversations/${group.id}`;
 
-  const written = async () => ({
-    history: await fullHistory(alice.api, group.id),
-    conversation: expectStatus(await alice.api.get(path()), 200),
-    sessions: (await recentSessions(alice.api, 'flat')).length,
-  });
-
-  beforeAll(async () => {
-    const admin = await signInAdmin(stack().gatewayUrl);
-    [alice, bob] = await createUsers(admin, 2);
-    group = await createGroup(alice, [bob]);
-    for (let i = 0; i < 3; i++) {
-      expectStatus(
-        await alice.api.post(`${path()}/messages`, {
-          clientMessageId: randomUUID(),
-          kind: 'text',
-          text: `m${i}`,
-        }),
-        201,
-      );
-    }
+  beforeAll(() => {
+    ({ alice, bob, group } = fixture.get());
   });
 
   describe('bodies that must be refused and change nothing', () => {
-    beforeEach(async () => {
-      before = await written();
-    });
-
-    afterEach(async () => {
-      expect(await written()).toEqual(before);
-    });
+    expectNothingWritten(fixture);
 
     it('answers a deeply nested body with 400 request.invalid', async () => {
       const depth = 40_000;

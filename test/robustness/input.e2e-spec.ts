@@ -2,34 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 
 import {
-  ApiErrorBody,
-  ApiResponse,
   Conversation,
-  createGroup,
-  createUsers,
   expectStatus,
   fullHistory,
   LiveSocket,
   Message,
   recentSessions,
   sendRawBody,
-  signInAdmin,
   TestUser,
   useStack,
 } from '../support';
 
-/** The status and code of an answer, for comparing several at once. */
-function outcome(response: ApiResponse<unknown>) {
-  return { status: response.status, code: (response.body as ApiErrorBody)?.error?.code };
-}
-
-/** A client error with a machine-readable code (the given one, when named), never a 5xx. */
-function expectClientError(response: ApiResponse<unknown>, code?: string): void {
-  const { status, code: actual } = outcome(response);
-  expect(`${status} ${actual}`).toMatch(
-    code ? new RegExp(`^4\\d\\d ${code}$`) : /^4\d\d [a-z_.]+$/,
-  );
-}
+import { expectClientError, expectNothingWritten, useHostileInputFixture } from './hostile-input';
 
 /** One HTTP/1.1 request written byte for byte, for headers fetch would refuse to send. */
 function rawHttp(url: string, request: string): Promise<string> {
@@ -47,42 +31,18 @@ function rawHttp(url: string, request: string): Promise<string> {
 
 describe('hostile input through the gateway', () => {
   const stack = useStack();
+  const fixture = useHostileInputFixture(stack);
+  const path = fixture.path;
   let alice: TestUser;
   let bob: TestUser;
   let group: Conversation;
-  let before: unknown;
-  const path = () => `/conversations/${group.id}`;
 
-  const written = async () => ({
-    history: await fullHistory(alice.api, group.id),
-    conversation: expectStatus(await alice.api.get(path()), 200),
-    sessions: (await recentSessions(alice.api, 'flat')).length,
-  });
-
-  beforeAll(async () => {
-    const admin = await signInAdmin(stack().gatewayUrl);
-    [alice, bob] = await createUsers(admin, 2);
-    group = await createGroup(alice, [bob]);
-    for (let i = 0; i < 3; i++) {
-      expectStatus(
-        await alice.api.post(`${path()}/messages`, {
-          clientMessageId: randomUUID(),
-          kind: 'text',
-          text: `m${i}`,
-        }),
-        201,
-      );
-    }
+  beforeAll(() => {
+    ({ alice, bob, group } = fixture.get());
   });
 
   describe('bodies that must be refused and change nothing', () => {
-    beforeEach(async () => {
-      before = await written();
-    });
-
-    afterEach(async () => {
-      expect(await written()).toEqual(before);
-    });
+    expectNothingWritten(fixture);
 
     it('answers 400 request.invalid to more member ids than one request may add', async () => {
       const userIds = Array.from({ length: 5_000 }, () => randomUUID());
