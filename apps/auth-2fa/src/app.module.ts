@@ -1,13 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { NatsConnection } from 'nats';
-import { DataSource } from 'typeorm';
 
-import { databaseReadinessCheck } from '@confer/bootstrap';
-import { DatabaseModule } from '@confer/database';
-import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events';
+import { ServicePlatformModule } from '@confer/bootstrap';
 import { GrpcClientModule, grpcReadinessCheck } from '@confer/grpc';
-import { HealthModule, READINESS_CHECKS } from '@confer/health';
-import { LoggingModule } from '@confer/logging';
 
 import { AuthConfig } from './config';
 import { AuthConfigModule } from './config.module';
@@ -16,7 +10,6 @@ import { CONTACTS, ContactsClient } from './directory/contacts-client';
 import { ENTITIES } from './entities';
 import { LoginModule } from './login/login.module';
 import { MIGRATIONS } from './migrations';
-import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 
 @Module({})
@@ -26,40 +19,26 @@ export class AppModule {
       module: AppModule,
       imports: [
         AuthConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: config.platform.app, level: config.platform.logLevel }),
-        DatabaseModule.forRootAsync({
-          useFactory: () => ({ ...config.postgres, entities: ENTITIES, migrations: MIGRATIONS }),
-        }),
-        NatsModule.forRootAsync({
-          useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
+        ServicePlatformModule.forRoot({
+          config,
+          entities: ENTITIES,
+          migrations: MIGRATIONS,
+          grpc: 'auth',
+          readiness: {
+            inject: [CONTACTS],
+            // Login needs the directory: not ready while contacts does not answer.
+            useFactory: (contacts: ContactsClient) => [grpcReadinessCheck('contacts', contacts)],
+          },
         }),
         GrpcClientModule.forRoot({
           service: 'contacts',
           url: config.contactsGrpcUrl,
           token: CONTACTS,
         }),
-        HealthModule.forRoot({
-          service: config.platform.app,
-          checks: {
-            provide: READINESS_CHECKS,
-            inject: [DataSource, NATS_CONNECTION, CONTACTS],
-            useFactory: (
-              dataSource: DataSource,
-              nats: NatsConnection,
-              contacts: ContactsClient,
-            ) => [
-              databaseReadinessCheck(dataSource),
-              natsReadinessCheck(nats),
-              // Login needs the directory: not ready while contacts does not answer.
-              grpcReadinessCheck('contacts', contacts),
-            ],
-          },
-        }),
         SigningKeysModule,
         CredentialsModule,
         LoginModule,
       ],
-      controllers: [ServiceInfoGrpcController],
     };
   }
 }

@@ -1,17 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { NatsConnection } from 'nats';
-import { DataSource } from 'typeorm';
 
-import { databaseReadinessCheck } from '@confer/bootstrap';
-import { DatabaseModule } from '@confer/database';
-import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events';
-import { HealthModule, READINESS_CHECKS } from '@confer/health';
-import { LoggingModule } from '@confer/logging';
+import { ServicePlatformModule } from '@confer/bootstrap';
 
 import { MAIL_BRIDGE_CONFIG, MailBridgeConfig } from './config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
-import { ServiceInfoGrpcController } from './service-info/service-info.grpc.controller';
 
 @Module({})
 export class AppModule {
@@ -19,24 +12,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggingModule.forRoot({ service: config.platform.app, level: config.platform.logLevel }),
-        DatabaseModule.forRootAsync({
-          useFactory: () => ({ ...config.postgres, entities: ENTITIES, migrations: MIGRATIONS }),
-        }),
-        NatsModule.forRootAsync({ useFactory: () => ({ url: config.nats.url, name: config.platform.app }) }),
-        HealthModule.forRoot({
-          service: config.platform.app,
-          checks: {
-            provide: READINESS_CHECKS,
-            inject: [DataSource, NATS_CONNECTION],
-            useFactory: (dataSource: DataSource, nats: NatsConnection) => [
-              databaseReadinessCheck(dataSource),
-              natsReadinessCheck(nats),
-            ],
-          },
+        ServicePlatformModule.forRoot({
+          config,
+          entities: ENTITIES,
+          migrations: MIGRATIONS,
+          grpc: 'mailbridge',
         }),
       ],
-      controllers: [ServiceInfoGrpcController],
       providers: [{ provide: MAIL_BRIDGE_CONFIG, useValue: config }],
     };
   }
