@@ -11,7 +11,7 @@ describe(requestPosition.name, () => {
 
   it.each([
     ['a value beyond 2^53', 2 ** 53],
-    ['the largest int64 as a number', 9223372036854775807],
+    ['the largest int64 as a number', Number('9223372036854775807')],
     ['1e23', 1e23],
     ['a negative value', -1],
     ['a fraction', 1.5],
