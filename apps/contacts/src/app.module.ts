@@ -4,6 +4,7 @@ import { ServicePlatformModule } from '@confer/bootstrap';
 import { OutboxModule } from '@confer/events';
 
 import { CONTACTS_CONFIG, ContactsConfig } from './config';
+import { DepartmentsModule } from './departments/departments.module';
 import { DirectorySyncModule } from './directory-sync/directory-sync.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -28,6 +29,7 @@ export class AppModule {
         UsersModule,
         DirectorySyncModule.forRoot(config),
         PeopleSearchModule,
+        DepartmentsModule,
       ],
       providers: [{ provide: CONTACTS_CONFIG, useValue: config }],
     };

@@ -2,59 +2,35 @@ import { randomUUID } from 'node:crypto';
 
 import { Attribute, Change, Client as LdapClient } from 'ldapts';
 import { connect, NatsConnection } from 'nats';
-import { Client as PgClient } from 'pg';
 
-import { systemCaller } from '@confer/grpc';
-import {
-  conferFailure,
-  dropDatabase,
-  resetDirectory,
-  testDirectoryServer,
-  testServers,
-  uniqueDatabaseName,
-  uniqueToken,
-} from '@confer/testing';
+import { conferFailure, testDirectoryServer, testServers } from '@confer/testing';
 
 import { DirectorySyncService } from '../src/directory-sync/directory-sync.service';
-import { FixtureDirectory, fixtureDirectory, syncToEnd } from './fixture-directory';
-import { RunningContacts, startContacts } from './start-contacts';
+import { useDirectoryOrganisation } from './directory-organisation';
+import { syncToEnd } from './fixture-directory';
+import { startContacts } from './start-contacts';
 
 const servers = testServers();
 const directory = testDirectoryServer();
-const DEPARTMENTS_BASE = `ou=org,${directory.baseDn}`;
-const PEOPLE_BASE = `ou=people,${directory.baseDn}`;
 
 jest.setTimeout(120_000);
 
 describe(DirectorySyncService.name, () => {
-  const database = uniqueDatabaseName('contacts_sync_it');
-  const prefix = uniqueToken('it');
-  const orgId = randomUUID();
-  const system = systemCaller(orgId, 'it-sync');
-  const env = {
-    POSTGRES_URL: servers.postgresUrl,
-    DATABASE_NAME: database,
-    NATS_URL: servers.natsUrl,
-    NATS_PREFIX: prefix,
-    LDAP_ORG_ID: orgId,
-    LDAP_URL: directory.url,
-    LDAP_BIND_DN: directory.bindDn,
-    LDAP_BIND_PASSWORD: directory.password,
-  };
-  let app: RunningContacts;
-  let db: PgClient;
-  let fixture: FixtureDirectory;
+  const organisation = useDirectoryOrganisation('contacts_sync_it');
+  const { orgId, prefix, system, env } = organisation;
+  const DEPARTMENTS_BASE = organisation.departmentsBase;
+  const PEOPLE_BASE = organisation.peopleBase;
   let nats: NatsConnection;
 
   /** Rows that describe the directory as synced, for before/after comparisons. */
   async function state(): Promise<unknown[]> {
-    const { rows } = await db.query(
+    const { rows } = await organisation.db.query(
       `SELECT u.email, u.display_name, u.status, u.title, u.updated_at,
               array(SELECT d.name FROM user_departments ud JOIN departments d ON d.id = ud.department_id
                     WHERE ud.user_id = u.id ORDER BY d.name) AS departments
        FROM users u ORDER BY u.email`,
     );
-    const departments = await db.query(
+    const departments = await organisation.db.query(
       'SELECT name, parent_id, depth, updated_at FROM departments ORDER BY source_id',
     );
 
@@ -84,60 +60,46 @@ describe(DirectorySyncService.name, () => {
   }
 
   beforeAll(async () => {
-    await resetDirectory();
-    fixture = fixtureDirectory(directory.ldifPath, DEPARTMENTS_BASE);
-    app = await startContacts(env);
-    await app.client.createOrganisation(system, {
-      id: orgId,
-      name: '示例科技有限公司',
-      domain: 'example.cn',
-    });
-    const url = new URL(servers.postgresUrl);
-    url.pathname = `/${database}`;
-    db = new PgClient({ connectionString: url.toString() });
-    await db.connect();
     nats = await connect({ servers: servers.natsUrl });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await db?.end();
     await nats?.close();
-    await dropDatabase(servers.postgresUrl, database);
-    await resetDirectory();
   });
 
   it('brings in every person, department and membership of the directory', async () => {
-    const run = await syncToEnd(app, system, true);
+    const run = await syncToEnd(organisation.app, system, true);
 
-    const disabled = fixture.people.filter((person) =>
+    const disabled = organisation.fixture.people.filter((person) =>
       person.attributes.get('employeeType')?.includes('disabled'),
     );
     expect(run).toMatchObject({
       status: 'succeeded',
-      created: fixture.people.length,
-      departmentsCreated: fixture.departments.length,
+      created: organisation.fixture.people.length,
+      departmentsCreated: organisation.fixture.departments.length,
       failures: [],
       processed: run.total,
     });
-    const people = await db.query(
+    const people = await organisation.db.query(
       'SELECT email, status, secondary_emails, surname, mobile FROM users WHERE source_id IS NOT NULL',
     );
-    expect(people.rowCount).toBe(fixture.people.length);
+    expect(people.rowCount).toBe(organisation.fixture.people.length);
     expect(people.rows.filter((row) => row.status === 'disabled')).toHaveLength(disabled.length);
     // Primary addresses: the first mail value. ldapts keeps only the last occurrence of an
     // attribute the server sends twice, as slapd does for the fixture's second mail lines (see
     // the README's Limitations), so people with two mail values are checked apart.
-    const single = fixture.people.filter((entry) => entry.attributes.get('mail')?.length === 1);
+    const single = organisation.fixture.people.filter(
+      (entry) => entry.attributes.get('mail')?.length === 1,
+    );
     const emails = new Set(people.rows.map((row) => row.email));
     expect(single.filter((entry) => !emails.has(entry.attributes.get('mail')?.[0]))).toEqual([]);
 
     // Each department hangs under the department its DN names.
-    const departments = await db.query(
+    const departments = await organisation.db.query(
       `SELECT d.source_dn, p.source_dn AS parent_dn, d.depth FROM departments d
        LEFT JOIN departments p ON p.id = d.parent_id`,
     );
-    const expected = fixture.departments.map((entry) => {
+    const expected = organisation.fixture.departments.map((entry) => {
       const parent = entry.dn.slice(entry.dn.indexOf(',') + 1);
       return [entry.dn, parent === DEPARTMENTS_BASE ? null : parent];
     });
@@ -147,11 +109,11 @@ describe(DirectorySyncService.name, () => {
     expect(Math.max(...departments.rows.map((row) => row.depth))).toBe(2);
 
     // Each group's members are its department's members.
-    const memberships = await db.query(
+    const memberships = await organisation.db.query(
       `SELECT d.source_dn, u.source_dn AS member FROM user_departments ud
        JOIN departments d ON d.id = ud.department_id JOIN users u ON u.id = ud.user_id`,
     );
-    const groupMembers = fixture.groups.flatMap((group) =>
+    const groupMembers = organisation.fixture.groups.flatMap((group) =>
       (group.attributes.get('member') ?? []).map((member) => [
         group.attributes.get('description')?.[0],
         member,
@@ -165,8 +127,8 @@ describe(DirectorySyncService.name, () => {
   it('changes nothing when run again, fully or incrementally', async () => {
     const before = await state();
 
-    const incremental = await syncToEnd(app, system, false);
-    const full = await syncToEnd(app, system, true);
+    const incremental = await syncToEnd(organisation.app, system, false);
+    const full = await syncToEnd(organisation.app, system, true);
 
     for (const run of [incremental, full]) {
       expect(run).toMatchObject({
@@ -216,7 +178,7 @@ describe(DirectorySyncService.name, () => {
     });
 
     const disabledEvents = collect(`${prefix}.contacts.user.disabled`, 2);
-    const run = await syncToEnd(app, system, false);
+    const run = await syncToEnd(organisation.app, system, false);
 
     expect(run).toMatchObject({
       status: 'succeeded',
@@ -226,7 +188,7 @@ describe(DirectorySyncService.name, () => {
       moved: 1,
       disabled: 2,
     });
-    const rows = await db.query(
+    const rows = await organisation.db.query(
       `SELECT u.email, u.display_name, u.status,
               array(SELECT d.name FROM user_departments ud JOIN departments d ON d.id = ud.department_id
                     WHERE ud.user_id = u.id) AS departments
@@ -248,7 +210,7 @@ describe(DirectorySyncService.name, () => {
       'achen@example.cn',
       'ouyangzhe@example.cn',
     ]);
-    const keys = await db.query(
+    const keys = await organisation.db.query(
       `SELECT k.key FROM user_search_keys k JOIN users u ON u.id = k.user_id
        WHERE u.email = 'shanyong@example.cn' AND k.kind = 'pinyin'`,
     );
@@ -275,8 +237,8 @@ describe(DirectorySyncService.name, () => {
     const outsider = { ...member, orgId: randomUUID(), roles: ['org_admin'] };
 
     const refusals = await Promise.all([
-      conferFailure(app.client.startDirectorySync(member, { orgId, full: false })),
-      conferFailure(app.client.startDirectorySync(outsider, { orgId, full: false })),
+      conferFailure(organisation.app.client.startDirectorySync(member, { orgId, full: false })),
+      conferFailure(organisation.app.client.startDirectorySync(outsider, { orgId, full: false })),
     ]);
 
     expect(refusals.map((error) => error.code)).toEqual([
