@@ -21,6 +21,7 @@ import { ServiceClientsModule } from './clients/service-clients.module';
 import { describeReadinessCheck } from './clients/service-readiness';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { ConversationsHttpController } from './conversations/conversations.http.controller';
+import { DirectoryHttpController } from './directory/directory.http.controller';
 import { DiscussionsHttpController } from './discussions/discussions.http.controller';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { RedisModule } from './idempotency/redis.module';
@@ -85,6 +86,7 @@ export class AppModule {
         DiscussionsHttpController,
         RecentSessionsHttpController,
         SyncHttpController,
+        DirectoryHttpController,
       ],
       providers: [MessagesService, UsersService, IdempotencyStore, LiveGateway],
     };
