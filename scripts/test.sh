@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: install what is missing, start the local servers when they are
-# down, build, check the generated gRPC code is fresh, then run the unit,
+# down, build, check the generated gRPC code is fresh, lint, then run the unit,
 # integration and end-to-end tests. Every stage runs even when one before it
 # failed (except install and build), and the exit status is non-zero when
 # any failed.
@@ -19,6 +19,9 @@ trap 'rm -f "$summary"' EXIT
 
 say "Checking generated gRPC code (npm run proto:check)"
 npm run --silent proto:check || failed+=("proto:check")
+
+say "Linting (npm run lint)"
+npm run --silent lint || failed+=("lint")
 
 run_jest() {
   local name=$1 output status

@@ -40,11 +40,13 @@ describe(DirectorySyncService.name, () => {
   /** The payloads of the next `count` messages on a subject (JetStream publishes reach core subscribers). */
   function collect(subject: string, count: number): Promise<{ email: string }[]> {
     const subscription = nats.subscribe(subject, { max: count, timeout: 30_000 });
+
     return (async () => {
       const payloads: { email: string }[] = [];
       for await (const message of subscription) {
         payloads.push(message.json<{ email: string }>());
       }
+
       return payloads;
     })();
   }
@@ -101,6 +103,7 @@ describe(DirectorySyncService.name, () => {
     );
     const expected = organisation.fixture.departments.map((entry) => {
       const parent = entry.dn.slice(entry.dn.indexOf(',') + 1);
+
       return [entry.dn, parent === DEPARTMENTS_BASE ? null : parent];
     });
     expect(departments.rows.map((row) => [row.source_dn, row.parent_dn]).sort()).toEqual(

@@ -39,14 +39,17 @@ describe(DirectoryHttpController.name, () => {
   const client = {
     listDepartments: async (_: Caller, request: unknown) => {
       calls.push({ method: 'listDepartments', request });
+
       return { items: [root] };
     },
     listDepartmentMembers: async (_: Caller, request: unknown) => {
       calls.push({ method: 'listDepartmentMembers', request });
+
       return { items: [person], nextCursor: '' };
     },
     searchPeople: async (_: Caller, request: unknown) => {
       calls.push({ method: 'searchPeople', request });
+
       return { items: [person] };
     },
   } as unknown as ContactsClient;
