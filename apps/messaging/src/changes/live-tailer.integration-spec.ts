@@ -1,20 +1,16 @@
-import { Subscription } from 'nats';
-
-import { liveSubject, LiveFrame } from '@confer/events';
+import { LiveFrame } from '@confer/events';
 import { Caller } from '@confer/grpc';
-import { messaging } from '@confer/proto';
 
+import { changeStreamSteps } from '../../test-support/change-stream-steps';
 import { eventually, MessagingHarness, startMessaging } from '../../test-support/messaging-harness';
 import { LIVE_TAIL_LOCK, LiveTailer } from './live-tailer';
-
-const { ConversationKind, MessageKind } = messaging;
 
 // Standbys look for the lock often, so a failover happens within the test's patience.
 const ENV = { LIVE_STANDBY_POLL_MS: '50' };
 
 describe(LiveTailer.name, () => {
   let h: MessagingHarness;
-  const subscriptions: Subscription[] = [];
+  const steps = changeStreamSteps(() => h, 't');
 
   beforeAll(async () => {
     h = await startMessaging({ env: ENV });
@@ -22,62 +18,15 @@ describe(LiveTailer.name, () => {
   });
 
   afterAll(async () => {
-    subscriptions.forEach((s) => s.unsubscribe());
+    steps.unsubscribeAll();
     await h?.close();
   });
 
-  let sent = 0;
-  function say(from: Caller, conversationId: string, via = h) {
-    sent += 1;
-
-    return via.client.sendMessage(from, {
-      conversationId,
-      clientMessageId: `t${sent}`,
-      kind: MessageKind.MESSAGE_KIND_TEXT,
-      text: `message ${sent}`,
-      emoji: '',
-    });
-  }
-
-  function group(owner: Caller, others: Caller[]) {
-    return h.client.createConversation(owner, {
-      kind: ConversationKind.CONVERSATION_KIND_GROUP,
-      title: 'Live room',
-      memberIds: others.map((o) => o.userId),
-      id: '',
-      idempotencyKey: '',
-    });
-  }
-
-  /** Every live frame published for a user, in arrival order. */
-  async function listen(user: Caller): Promise<LiveFrame[]> {
-    const frames: LiveFrame[] = [];
-    const subscription = h.nats.subscribe(liveSubject(h.prefix, user.userId));
-    subscriptions.push(subscription);
-    void (async () => {
-      for await (const message of subscription) {
-        frames.push(...(JSON.parse(new TextDecoder().decode(message.data)) as LiveFrame[]));
-      }
-    })();
-    await h.nats.flush();
-
-    return frames;
-  }
+  const { say, group, listen, readSync } = steps;
 
   /** Walks Sync from `since` until it reports nothing more. */
   async function syncAll(user: Caller, since = 0): Promise<LiveFrame[]> {
-    const items: LiveFrame[] = [];
-    let next = since;
-    for (;;) {
-      const page = await h.client.sync(user, { since: next, limit: 1000 });
-      items.push(
-        ...page.items.map((c) => ({ type: c.type, seq: c.seq, data: JSON.parse(c.dataJson) })),
-      );
-      next = page.nextSince;
-      if (!page.hasMore) {
-        return items;
-      }
-    }
+    return (await readSync(user, { since, limit: 1000 })).items;
   }
 
   /** What a socket passes on: frames above the last one sent (the gateway's rule). */

@@ -1,6 +1,3 @@
-import { Subscription } from 'nats';
-
-import { liveSubject, LiveFrame } from '@confer/events';
 import { Caller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
@@ -10,9 +7,8 @@ import {
   MessagingHarness,
   startMessaging,
 } from '../../test-support/messaging-harness';
+import { changeStreamSteps } from '../../test-support/change-stream-steps';
 import { SyncService } from './sync.service';
-
-const { ConversationKind, MessageKind } = messaging;
 
 interface Seen {
   seq: number;
@@ -22,74 +18,33 @@ interface Seen {
 
 describe(SyncService.name, () => {
   let h: MessagingHarness;
-  const subscriptions: Subscription[] = [];
+  const steps = changeStreamSteps(() => h, 's');
 
   beforeAll(async () => {
     h = await startMessaging();
   });
 
   afterAll(async () => {
-    subscriptions.forEach((s) => s.unsubscribe());
+    steps.unsubscribeAll();
     await h?.close();
   });
 
-  let sent = 0;
-  function say(from: Caller, conversationId: string) {
-    sent += 1;
+  const { say, group, listen } = steps;
 
-    return h.client.sendMessage(from, {
-      conversationId,
-      clientMessageId: `s${sent}`,
-      kind: MessageKind.MESSAGE_KIND_TEXT,
-      text: `message ${sent}`,
-      emoji: '',
-    });
-  }
-
-  function group(owner: Caller, others: Caller[]) {
-    return h.client.createConversation(owner, {
-      kind: ConversationKind.CONVERSATION_KIND_GROUP,
-      title: 'Sync room',
-      memberIds: others.map((o) => o.userId),
-      id: '',
-      idempotencyKey: '',
-    });
-  }
-
-  /** Collects every live frame published for a user, in arrival order. */
-  async function listen(user: Caller): Promise<Seen[]> {
-    const frames: Seen[] = [];
-    const subscription = h.nats.subscribe(liveSubject(h.prefix, user.userId));
-    subscriptions.push(subscription);
-    void (async () => {
-      for await (const message of subscription) {
-        frames.push(...(JSON.parse(new TextDecoder().decode(message.data)) as LiveFrame[]));
-      }
-    })();
-    await h.nats.flush();
-
-    return frames;
-  }
-
-  /** Walks Sync from `since` in pages of `limit` until it reports nothing more. */
-  async function syncAll(
+  /** Walks Sync in pages of `limit`, checking each page's next position. */
+  function syncAll(
     user: Caller,
     limit: number,
     since = 0,
   ): Promise<{ items: Seen[]; next: number }> {
-    const items: Seen[] = [];
-    let next = since;
-    for (;;) {
-      const page = await h.client.sync(user, { since: next, limit });
-      items.push(
-        ...page.items.map((c) => ({ seq: c.seq, type: c.type, data: JSON.parse(c.dataJson) })),
-      );
-      expect(page.nextSince).toBe(page.items.length ? page.items[page.items.length - 1].seq : next);
-      next = page.nextSince;
-      if (!page.hasMore) {
-        return { items, next };
-      }
-    }
+    return steps.readSync(user, {
+      since,
+      limit,
+      eachPage: (page, next) =>
+        expect(page.nextSince).toBe(
+          page.items.length ? page.items[page.items.length - 1].seq : next,
+        ),
+    });
   }
 
   it('returns each change once, in order, across pages, exactly as published live', async () => {
