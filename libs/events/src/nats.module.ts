@@ -30,7 +30,10 @@ export async function connectNats(options: NatsOptions): Promise<NatsConnection>
   void (async () => {
     for await (const status of connection.status()) {
       if (status.type === 'disconnect' || status.type === 'reconnect') {
-        logger.warn({ status: status.type, server: String(status.data) }, 'NATS connection changed');
+        logger.warn(
+          { status: status.type, server: String(status.data) },
+          'NATS connection changed',
+        );
       }
     }
   })();

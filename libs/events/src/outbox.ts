@@ -43,7 +43,10 @@ export async function dropOutboxTables(runner: QueryRunner): Promise<void> {
  * Writes events in the caller's transaction: they exist exactly when the
  * state change that produced them does. Returns the ids used.
  */
-export async function writeOutbox(manager: EntityManager, events: OutboxEvent[]): Promise<string[]> {
+export async function writeOutbox(
+  manager: EntityManager,
+  events: OutboxEvent[],
+): Promise<string[]> {
   if (events.length === 0) {
     return [];
   }
