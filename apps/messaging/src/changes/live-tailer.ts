@@ -9,7 +9,7 @@ import { NatsConnection } from 'nats';
 import { Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 
-import { LeaderConnection, NATS_CONNECTION, publishLive } from '@confer/events';
+import { LeaderConnection, NATS_CONNECTION, publishLive, WakeSignal } from '@confer/events';
 
 import { MESSAGING_CONFIG, MessagingConfig } from '../config';
 import { framesByUser, MemberWindow, sharedConversations, TailedChange } from './live-recipients';
@@ -66,8 +66,7 @@ export class LiveTailer implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly settings: MessagingConfig['live'];
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
-  private pending = false;
+  private readonly signal = new WakeSignal();
   /** The last position published while leading; undefined until the first page after taking the lock. */
   private position?: number;
   private saved?: { position: number; at: number };
@@ -96,14 +95,13 @@ export class LiveTailer implements OnApplicationBootstrap, BeforeApplicationShut
   /** Called after every commit that wrote changes, so they go out without waiting for the poll. */
   notify(): void {
     if (this.leader.leading) {
-      this.pending = true;
-      this.wake?.();
+      this.signal.notify();
     }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.signal.interrupt();
     await this.loop;
     if (this.leader.leading && this.position !== undefined) {
       await this.save(this.position).catch(() => undefined);
@@ -115,10 +113,10 @@ export class LiveTailer implements OnApplicationBootstrap, BeforeApplicationShut
     let failures = 0;
     while (this.running) {
       try {
-        this.pending = false;
+        this.signal.beginRound();
         if (!(await this.leader.acquire())) {
           this.position = undefined;
-          await this.sleep(this.settings.standbyPollMs);
+          await this.signal.sleep(this.settings.standbyPollMs);
           continue;
         }
         if (this.position === undefined) {
@@ -129,7 +127,7 @@ export class LiveTailer implements OnApplicationBootstrap, BeforeApplicationShut
         await this.saveWhenDue();
         failures = 0;
         if (published < this.settings.pageSize) {
-          await this.sleep(this.settings.pollMs, true);
+          await this.signal.sleep(this.settings.pollMs, { idle: true });
         }
       } catch (error) {
         failures += 1;
@@ -137,7 +135,7 @@ export class LiveTailer implements OnApplicationBootstrap, BeforeApplicationShut
           this.position = undefined;
         }
         this.logger.warn({ err: error, failures }, 'live tailer failed; retrying');
-        await this.sleep(Math.min(50 * 2 ** failures, 2_000));
+        await this.signal.sleep(Math.min(50 * 2 ** failures, 2_000));
       }
     }
   }
@@ -205,21 +203,5 @@ export class LiveTailer implements OnApplicationBootstrap, BeforeApplicationShut
       [LIVE_TAIL_LOCK, position],
     );
     this.saved = { position, at: Date.now() };
-  }
-
-  /** Waits `ms`, or until notify or shutdown; an idle wait ends at once when a commit came meanwhile. */
-  private sleep(ms: number, idle = false): Promise<void> {
-    if (idle && this.pending) {
-      return Promise.resolve();
-    }
-
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
