@@ -62,3 +62,24 @@ export interface UserCreated {
   email: string;
   occurredAt: string;
 }
+
+/**
+ * One line of the audit trail: a security event (second factor, trusted
+ * devices, sessions) or an administrator's change to org settings. Each
+ * service publishes its own as `<service>.audit.recorded`; auth-2fa keeps the
+ * trail, readable by the user it concerns and by the org's administrators.
+ */
+export interface AuditRecorded {
+  eventId: string;
+  orgId: string;
+  /** Who acted: a user id, or "system". */
+  actorId: string;
+  /** Whose account it concerns, when it concerns one; that user may read it. */
+  subjectUserId: string;
+  /** Dotted and stable, e.g. "two_factor.enrolled", "settings.changed". */
+  action: string;
+  /** Non-secret details as a JSON object. */
+  detailsJson: string;
+  clientIp: string;
+  occurredAt: string;
+}
