@@ -8,3 +8,4 @@ export * from './outbox.module';
 export * from './durable-consumer';
 export * from './streams';
 export * from './live';
+export * from './audit';
