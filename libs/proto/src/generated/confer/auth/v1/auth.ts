@@ -15,6 +15,8 @@ export interface LoginRequest {
   password: string;
   deviceName: string;
   clientIp: string;
+  /** The client's name or user agent, shown in the session list. */
+  client: string;
 }
 
 export interface TokenGrant {
@@ -24,6 +26,70 @@ export interface TokenGrant {
   expiresIn: number;
   userId: string;
   orgId: string;
+  /** Opaque, single use: exchanged at Refresh for a new grant. */
+  refreshToken: string;
+  /** Seconds until the refresh token expires unused. */
+  refreshExpiresIn: number;
+  sessionId: string;
+  /** not_required | pending | passed */
+  secondFactor: string;
+}
+
+export interface RefreshRequest {
+  refreshToken: string;
+  clientIp: string;
+  client: string;
+}
+
+export interface ListSessionsRequest {
+  /** The session the caller's token belongs to, flagged `current` in the list. */
+  currentSessionId: string;
+}
+
+export interface Session {
+  id: string;
+  deviceName: string;
+  client: string;
+  ip: string;
+  createdAt: string;
+  lastSeenAt: string;
+  current: boolean;
+  secondFactor: string;
+}
+
+export interface SessionList {
+  items: Session[];
+}
+
+export interface RevokeSessionRequest {
+  sessionId: string;
+}
+
+export interface RevokeSessionsRequest {
+  /** When set, this session (the caller's current one) stays. */
+  exceptSessionId: string;
+}
+
+export interface RevokeSessionsResult {
+  revoked: number;
+}
+
+export interface RevokedSession {
+  sessionId: string;
+  userId: string;
+  revokedAt: string;
+  /** When the last access token of the session expires at the latest. */
+  forgetAfter: string;
+}
+
+export interface RevokedSessionList {
+  items: RevokedSession[];
+}
+
+export interface CompleteSecondFactorRequest {
+  sessionId: string;
+  /** RFC 8176 method of the second factor, added to the token's `amr`: otp, swk, ... */
+  method: string;
 }
 
 export interface SetPasswordRequest {
@@ -39,8 +105,8 @@ export interface Jwks {
 }
 
 /**
- * The built-in token issuer (for mail-account and local logins) and, later,
- * the second factor.
+ * The built-in token issuer (for mail-account and local logins), its login
+ * sessions and, later, the second factor.
  */
 
 export interface AuthServiceClient {
@@ -51,11 +117,41 @@ export interface AuthServiceClient {
   setPassword(request: SetPasswordRequest, metadata?: Metadata): Observable<Empty>;
 
   getJwks(request: Empty, metadata?: Metadata): Observable<Jwks>;
+
+  /** Sessions. A login starts one; its refresh token is rotated on every use. */
+
+  refresh(request: RefreshRequest, metadata?: Metadata): Observable<TokenGrant>;
+
+  /** The caller's own sessions that have not ended, newest first. */
+
+  listSessions(request: ListSessionsRequest, metadata?: Metadata): Observable<SessionList>;
+
+  /** Ends one of the caller's sessions (the current one for sign-out). */
+
+  revokeSession(request: RevokeSessionRequest, metadata?: Metadata): Observable<Empty>;
+
+  /** Ends every session of the caller, or all but one. */
+
+  revokeSessions(request: RevokeSessionsRequest, metadata?: Metadata): Observable<RevokeSessionsResult>;
+
+  /**
+   * Sessions ended recently enough that their access tokens may still be
+   * unexpired: what a gateway loads on start before following SessionRevoked.
+   */
+
+  listRecentlyRevokedSessions(request: Empty, metadata?: Metadata): Observable<RevokedSessionList>;
+
+  /**
+   * Platform only (the second-factor feature): the session's second factor
+   * has passed; marks it so and issues fresh tokens without `mfa: pending`.
+   */
+
+  completeSecondFactor(request: CompleteSecondFactorRequest, metadata?: Metadata): Observable<TokenGrant>;
 }
 
 /**
- * The built-in token issuer (for mail-account and local logins) and, later,
- * the second factor.
+ * The built-in token issuer (for mail-account and local logins), its login
+ * sessions and, later, the second factor.
  */
 
 export interface AuthServiceController {
@@ -69,11 +165,64 @@ export interface AuthServiceController {
   setPassword(request: SetPasswordRequest, metadata?: Metadata): Promise<Empty> | Observable<Empty> | Empty;
 
   getJwks(request: Empty, metadata?: Metadata): Promise<Jwks> | Observable<Jwks> | Jwks;
+
+  /** Sessions. A login starts one; its refresh token is rotated on every use. */
+
+  refresh(request: RefreshRequest, metadata?: Metadata): Promise<TokenGrant> | Observable<TokenGrant> | TokenGrant;
+
+  /** The caller's own sessions that have not ended, newest first. */
+
+  listSessions(
+    request: ListSessionsRequest,
+    metadata?: Metadata,
+  ): Promise<SessionList> | Observable<SessionList> | SessionList;
+
+  /** Ends one of the caller's sessions (the current one for sign-out). */
+
+  revokeSession(request: RevokeSessionRequest, metadata?: Metadata): Promise<Empty> | Observable<Empty> | Empty;
+
+  /** Ends every session of the caller, or all but one. */
+
+  revokeSessions(
+    request: RevokeSessionsRequest,
+    metadata?: Metadata,
+  ): Promise<RevokeSessionsResult> | Observable<RevokeSessionsResult> | RevokeSessionsResult;
+
+  /**
+   * Sessions ended recently enough that their access tokens may still be
+   * unexpired: what a gateway loads on start before following SessionRevoked.
+   */
+
+  listRecentlyRevokedSessions(
+    request: Empty,
+    metadata?: Metadata,
+  ): Promise<RevokedSessionList> | Observable<RevokedSessionList> | RevokedSessionList;
+
+  /**
+   * Platform only (the second-factor feature): the session's second factor
+   * has passed; marks it so and issues fresh tokens without `mfa: pending`.
+   */
+
+  completeSecondFactor(
+    request: CompleteSecondFactorRequest,
+    metadata?: Metadata,
+  ): Promise<TokenGrant> | Observable<TokenGrant> | TokenGrant;
 }
 
 export function AuthServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["describe", "login", "setPassword", "getJwks"];
+    const grpcMethods: string[] = [
+      "describe",
+      "login",
+      "setPassword",
+      "getJwks",
+      "refresh",
+      "listSessions",
+      "revokeSession",
+      "revokeSessions",
+      "listRecentlyRevokedSessions",
+      "completeSecondFactor",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("AuthService", method)(constructor.prototype[method], method, descriptor);

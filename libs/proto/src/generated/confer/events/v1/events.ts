@@ -83,3 +83,20 @@ export interface AuditRecorded {
   clientIp: string;
   occurredAt: string;
 }
+
+/**
+ * A login session ended (sign-out, ended from another device, refresh token
+ * reuse, user disabled). Gateways refuse the session's access tokens from
+ * then on and close its live sockets.
+ */
+export interface SessionRevoked {
+  eventId: string;
+  orgId: string;
+  userId: string;
+  sessionId: string;
+  /** signed_out | ended_by_user | refresh_reused | user_disabled */
+  reason: string;
+  revokedAt: string;
+  /** After this instant no access token of the session is still valid. */
+  forgetAfter: string;
+}

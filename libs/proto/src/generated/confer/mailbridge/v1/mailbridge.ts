@@ -10,18 +10,78 @@ import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Empty, ServiceDescription } from "../../common/v1/common";
 
+export enum CredentialCheck {
+  CREDENTIAL_CHECK_UNSPECIFIED = "CREDENTIAL_CHECK_UNSPECIFIED",
+  CREDENTIAL_CHECK_OK = "CREDENTIAL_CHECK_OK",
+  CREDENTIAL_CHECK_BAD_CREDENTIALS = "CREDENTIAL_CHECK_BAD_CREDENTIALS",
+  /** CREDENTIAL_CHECK_UNKNOWN_DOMAIN - No mail server is configured for the address's domain. */
+  CREDENTIAL_CHECK_UNKNOWN_DOMAIN = "CREDENTIAL_CHECK_UNKNOWN_DOMAIN",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export interface CheckCredentialsRequest {
+  email: string;
+  password: string;
+}
+
 /**
- * Everything that touches mail servers. Mail features arrive later; the
- * service already owns its database and answers Describe.
+ * A server that cannot be reached or does not answer in time is an error
+ * (mail.server_unavailable), not a result.
+ */
+export interface CheckCredentialsResult {
+  result: CredentialCheck;
+}
+
+export interface GetMailDomainRequest {
+  domain: string;
+}
+
+export interface MailDomain {
+  /** Lower-case DNS name: the part after @ of the addresses it serves. */
+  domain: string;
+  host: string;
+  port: number;
+  /** implicit | starttls | none */
+  tls: string;
+  /** Refuse servers whose certificate does not verify (default true). */
+  rejectUnauthorized: boolean;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface MailDomainList {
+  items: MailDomain[];
+}
+
+/**
+ * Everything that touches mail servers: per-domain mail server settings and
+ * the mail-account credential check used at login.
  */
 
 export interface MailBridgeServiceClient {
   describe(request: Empty, metadata?: Metadata): Observable<ServiceDescription>;
+
+  /**
+   * One IMAP LOGIN against the mail server of the address's domain, never
+   * retried. Platform only.
+   */
+
+  checkCredentials(request: CheckCredentialsRequest, metadata?: Metadata): Observable<CheckCredentialsResult>;
+
+  /** Mail server settings per domain, for organisation administrators. */
+
+  listMailDomains(request: Empty, metadata?: Metadata): Observable<MailDomainList>;
+
+  getMailDomain(request: GetMailDomainRequest, metadata?: Metadata): Observable<MailDomain>;
+
+  putMailDomain(request: MailDomain, metadata?: Metadata): Observable<MailDomain>;
+
+  deleteMailDomain(request: GetMailDomainRequest, metadata?: Metadata): Observable<Empty>;
 }
 
 /**
- * Everything that touches mail servers. Mail features arrive later; the
- * service already owns its database and answers Describe.
+ * Everything that touches mail servers: per-domain mail server settings and
+ * the mail-account credential check used at login.
  */
 
 export interface MailBridgeServiceController {
@@ -29,11 +89,44 @@ export interface MailBridgeServiceController {
     request: Empty,
     metadata?: Metadata,
   ): Promise<ServiceDescription> | Observable<ServiceDescription> | ServiceDescription;
+
+  /**
+   * One IMAP LOGIN against the mail server of the address's domain, never
+   * retried. Platform only.
+   */
+
+  checkCredentials(
+    request: CheckCredentialsRequest,
+    metadata?: Metadata,
+  ): Promise<CheckCredentialsResult> | Observable<CheckCredentialsResult> | CheckCredentialsResult;
+
+  /** Mail server settings per domain, for organisation administrators. */
+
+  listMailDomains(
+    request: Empty,
+    metadata?: Metadata,
+  ): Promise<MailDomainList> | Observable<MailDomainList> | MailDomainList;
+
+  getMailDomain(
+    request: GetMailDomainRequest,
+    metadata?: Metadata,
+  ): Promise<MailDomain> | Observable<MailDomain> | MailDomain;
+
+  putMailDomain(request: MailDomain, metadata?: Metadata): Promise<MailDomain> | Observable<MailDomain> | MailDomain;
+
+  deleteMailDomain(request: GetMailDomainRequest, metadata?: Metadata): Promise<Empty> | Observable<Empty> | Empty;
 }
 
 export function MailBridgeServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["describe"];
+    const grpcMethods: string[] = [
+      "describe",
+      "checkCredentials",
+      "listMailDomains",
+      "getMailDomain",
+      "putMailDomain",
+      "deleteMailDomain",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("MailBridgeService", method)(constructor.prototype[method], method, descriptor);
