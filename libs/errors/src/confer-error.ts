@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'gone'
   | 'too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
@@ -22,6 +23,8 @@ export const HTTP_STATUS_BY_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // Existed and is over for good (an expired challenge); asking again cannot succeed.
+  gone: 410,
   too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -14,6 +14,7 @@ const GRPC_STATUS_BY_KIND: Record<ErrorKind, GrpcStatus> = {
   forbidden: GrpcStatus.PERMISSION_DENIED,
   not_found: GrpcStatus.NOT_FOUND,
   conflict: GrpcStatus.ALREADY_EXISTS,
+  gone: GrpcStatus.FAILED_PRECONDITION,
   too_large: GrpcStatus.OUT_OF_RANGE,
   unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
   rate_limited: GrpcStatus.RESOURCE_EXHAUSTED,
