@@ -9,3 +9,4 @@ export * from './durable-consumer';
 export * from './streams';
 export * from './live';
 export * from './audit';
+export * from './signals';
