@@ -17,6 +17,16 @@ export enum UserStatus {
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
+/** Who may create group chats and discussions. */
+export enum GroupCreationPolicy {
+  GROUP_CREATION_POLICY_UNSPECIFIED = "GROUP_CREATION_POLICY_UNSPECIFIED",
+  GROUP_CREATION_POLICY_EVERYONE = "GROUP_CREATION_POLICY_EVERYONE",
+  GROUP_CREATION_POLICY_ADMINISTRATORS = "GROUP_CREATION_POLICY_ADMINISTRATORS",
+  /** GROUP_CREATION_POLICY_DEPARTMENTS - Members of the listed departments or any department below them, and administrators. */
+  GROUP_CREATION_POLICY_DEPARTMENTS = "GROUP_CREATION_POLICY_DEPARTMENTS",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
 export interface Organisation {
   id: string;
   name: string;
@@ -186,6 +196,37 @@ export interface ListDepartmentMembersRequest {
   cursor: string;
 }
 
+export interface GetOrgSettingsRequest {
+  orgId: string;
+}
+
+export interface OrgSettings {
+  orgId: string;
+  twoFactorRequired: boolean;
+  groupCreationPolicy: GroupCreationPolicy;
+  groupCreationDepartmentIds: string[];
+  updatedAt: string;
+}
+
+/** Only the fields present change; absent fields keep their value. */
+export interface UpdateOrgSettingsRequest {
+  orgId: string;
+  twoFactorRequired?: boolean | undefined;
+  groupCreationPolicy: GroupCreationPolicy;
+  /** Read only when group_creation_policy is set. */
+  groupCreationDepartmentIds: string[];
+}
+
+export interface MayCreateGroupRequest {
+  orgId: string;
+  userId: string;
+}
+
+export interface MayCreateGroupResponse {
+  allowed: boolean;
+  policy: GroupCreationPolicy;
+}
+
 /**
  * The directory: organisations and the people in them. The source of who
  * exists; other services ask it rather than keeping their own user tables.
@@ -226,6 +267,20 @@ export interface ContactsServiceClient {
   getDepartment(request: GetDepartmentRequest, metadata?: Metadata): Observable<DepartmentDetail>;
 
   listDepartmentMembers(request: ListDepartmentMembersRequest, metadata?: Metadata): Observable<UserPage>;
+
+  /**
+   * Organisation settings the admin console edits. GetOrgSettings answers the platform
+   * (sign-in reads two_factor_required as a system caller) and the organisation's org_admin
+   * members; Update is for org_admin only and records settings.changed on the audit trail.
+   */
+
+  getOrgSettings(request: GetOrgSettingsRequest, metadata?: Metadata): Observable<OrgSettings>;
+
+  updateOrgSettings(request: UpdateOrgSettingsRequest, metadata?: Metadata): Observable<OrgSettings>;
+
+  /** Whether a person may create a group chat or discussion under the organisation's policy. */
+
+  mayCreateGroup(request: MayCreateGroupRequest, metadata?: Metadata): Observable<MayCreateGroupResponse>;
 }
 
 /**
@@ -292,6 +347,29 @@ export interface ContactsServiceController {
     request: ListDepartmentMembersRequest,
     metadata?: Metadata,
   ): Promise<UserPage> | Observable<UserPage> | UserPage;
+
+  /**
+   * Organisation settings the admin console edits. GetOrgSettings answers the platform
+   * (sign-in reads two_factor_required as a system caller) and the organisation's org_admin
+   * members; Update is for org_admin only and records settings.changed on the audit trail.
+   */
+
+  getOrgSettings(
+    request: GetOrgSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<OrgSettings> | Observable<OrgSettings> | OrgSettings;
+
+  updateOrgSettings(
+    request: UpdateOrgSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<OrgSettings> | Observable<OrgSettings> | OrgSettings;
+
+  /** Whether a person may create a group chat or discussion under the organisation's policy. */
+
+  mayCreateGroup(
+    request: MayCreateGroupRequest,
+    metadata?: Metadata,
+  ): Promise<MayCreateGroupResponse> | Observable<MayCreateGroupResponse> | MayCreateGroupResponse;
 }
 
 export function ContactsServiceControllerMethods() {
@@ -310,6 +388,9 @@ export function ContactsServiceControllerMethods() {
       "listDepartments",
       "getDepartment",
       "listDepartmentMembers",
+      "getOrgSettings",
+      "updateOrgSettings",
+      "mayCreateGroup",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
