@@ -71,6 +71,15 @@ export class AuthError extends ConferError {
     );
   }
 
+  /** A token from a trusted outside issuer whose verified address names no active directory user. */
+  static unknownUser(): AuthError {
+    return new AuthError(
+      'unauthenticated',
+      'auth.unknown_user',
+      'No active Confer user has the e-mail address this token was issued for.',
+    );
+  }
+
   static forbidden(message: string): AuthError {
     return new AuthError('forbidden', 'auth.forbidden', message);
   }
