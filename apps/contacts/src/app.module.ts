@@ -9,6 +9,7 @@ import { DirectorySyncModule } from './directory-sync/directory-sync.module';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { OrgSettingsModule } from './org-settings/org-settings.module';
 import { PeopleSearchModule } from './people-search/people-search.module';
 import { UsersModule } from './users/users.module';
 
@@ -30,6 +31,7 @@ export class AppModule {
         DirectorySyncModule.forRoot(config),
         PeopleSearchModule,
         DepartmentsModule,
+        OrgSettingsModule,
       ],
       providers: [{ provide: CONTACTS_CONFIG, useValue: config }],
     };

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+
+import { connect, JetStreamManager, NatsConnection } from 'nats';
+import { Client as PgClient } from 'pg';
+
+import { serviceStream } from '@confer/events';
+import { Caller, systemCaller } from '@confer/grpc';
+import { contacts } from '@confer/proto';
+import {
+  conferFailure,
+  dropDatabase,
+  testServers,
+  uniqueDatabaseName,
+  uniqueToken,
+} from '@confer/testing';
+
+import { OrgSettingsService } from '../src/org-settings/org-settings.service';
+import { RunningContacts, startContacts } from './start-contacts';
+
+const servers = testServers();
+const { GroupCreationPolicy: Policy } = contacts;
+
+jest.setTimeout(60_000);
+
+describe(OrgSettingsService.name, () => {
+  const database = uniqueDatabaseName('contacts_settings_it');
+  const prefix = uniqueToken('it');
+  let app: RunningContacts;
+  let nats: NatsConnection;
+  let jsm: JetStreamManager;
+  let db: PgClient;
+  let orgId: string;
+  let system: Caller;
+  let admin: Caller;
+  let member: Caller;
+  /** Departments: sales (root) > sales-north (child); support (root). */
+  const sales = randomUUID();
+  const salesNorth = randomUUID();
+  const support = randomUUID();
+  let northPerson: string;
+  let supportPerson: string;
+  let adminPerson: string;
+
+  beforeAll(async () => {
+    app = await startContacts({
+      POSTGRES_URL: servers.postgresUrl,
+      DATABASE_NAME: database,
+      NATS_URL: servers.natsUrl,
+      NATS_PREFIX: prefix,
+    });
+    nats = await connect({ servers: servers.natsUrl });
+    jsm = await nats.jetstreamManager();
+    const bootstrap = systemCaller(randomUUID(), 'it-settings');
+    orgId = (
+      await app.client.createOrganisation(bootstrap, {
+        name: 'Settings Ltd',
+        domain: 'settings.example',
+        id: '',
+      })
+    ).id;
+    system = systemCaller(orgId, 'it-settings');
+    const person = async (local: string, roles: string[] = []) =>
+      (
+        await app.client.createUser(system, {
+          orgId,
+          email: `${local}@settings.example`,
+          displayName: local,
+          roles,
+        })
+      ).id;
+    northPerson = await person('north');
+    supportPerson = await person('support');
+    adminPerson = await person('boss', ['org_admin']);
+    admin = { userId: adminPerson, orgId, roles: ['org_admin'], correlationId: 'it-admin' };
+    member = { userId: northPerson, orgId, roles: [], correlationId: 'it-member' };
+
+    const url = new URL(servers.postgresUrl);
+    url.pathname = `/${database}`;
+    db = new PgClient({ connectionString: url.toString() });
+    await db.connect();
+    await db.query(
+      `INSERT INTO departments (id, org_id, parent_id, name, source_id, source_dn, path, depth)
+       VALUES ($1, $4, NULL, 'Sales', 's', 'ou=s', ARRAY[$1]::uuid[], 0),
+              ($2, $4, $1, 'Sales North', 'sn', 'ou=sn', ARRAY[$1, $2]::uuid[], 1),
+              ($3, $4, NULL, 'Support', 'su', 'ou=su', ARRAY[$3]::uuid[], 0)`,
+      [sales, salesNorth, support, orgId],
+    );
+    await db.query(
+      'INSERT INTO user_departments (user_id, department_id) VALUES ($1, $2), ($3, $4)',
+      [northPerson, salesNorth, supportPerson, support],
+    );
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await app?.close();
+    await jsm?.streams.delete(serviceStream(prefix, 'contacts').name).catch(() => undefined);
+    await nats?.close();
+    await dropDatabase(servers.postgresUrl, database);
+  });
+
+  async function settingsRow(): Promise<unknown[]> {
+    return (await db.query('SELECT * FROM org_settings WHERE org_id = $1', [orgId])).rows;
+  }
+
+  /** Every audit line published so far, once the relay has drained the outbox. */
+  async function auditEvents(): Promise<Record<string, unknown>[]> {
+    const deadline = Date.now() + 10_000;
+    while ((await db.query('SELECT 1 FROM outbox LIMIT 1')).rows.length > 0) {
+      if (Date.now() > deadline) {
+        throw new Error('the outbox relay did not drain the outbox');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const stream = serviceStream(prefix, 'contacts').name;
+    const info = await jsm.streams.info(stream);
+    if (info.state.messages === 0) {
+      return [];
+    }
+    const consumer = await nats.jetstream().consumers.get(stream);
+    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
+    const payloads: Record<string, unknown>[] = [];
+    for await (const message of batch) {
+      if (message.subject === `${prefix}.contacts.audit.recorded`) {
+        payloads.push(message.json<Record<string, unknown>>());
+      }
+      if (message.info.pending === 0) {
+        break;
+      }
+    }
+
+    return payloads;
+  }
+
+  it('answers the defaults before anything is changed, to the platform and to administrators', async () => {
+    const expected = {
+      orgId,
+      twoFactorRequired: false,
+      groupCreationPolicy: Policy.GROUP_CREATION_POLICY_EVERYONE,
+      groupCreationDepartmentIds: [],
+      updatedAt: '',
+    };
+
+    await expect(app.client.getOrgSettings(system, { orgId })).resolves.toEqual(expected);
+    await expect(app.client.getOrgSettings(admin, { orgId: '' })).resolves.toEqual(expected);
+  });
+
+  it('refuses settings to members who are not administrators and to other organisations', async () => {
+    const outsiderAdmin: Caller = { ...admin, orgId: randomUUID() };
+
+    const refusals = await Promise.all([
+      conferFailure(app.client.getOrgSettings(member, { orgId })),
+      conferFailure(app.client.getOrgSettings(outsiderAdmin, { orgId })),
+      conferFailure(
+        app.client.updateOrgSettings(member, {
+          orgId,
+          twoFactorRequired: true,
+          groupCreationPolicy: Policy.GROUP_CREATION_POLICY_UNSPECIFIED,
+          groupCreationDepartmentIds: [],
+        }),
+      ),
+    ]);
+
+    expect(refusals.map((error) => error.code)).toEqual([
+      'auth.forbidden',
+      'auth.forbidden',
+      'auth.forbidden',
+    ]);
+    expect(await settingsRow()).toEqual([]);
+  });
+
+  it('refuses bad input and changes nothing', async () => {
+    const before = await auditEvents();
+    const base = { orgId, twoFactorRequired: true, groupCreationDepartmentIds: [] };
+
+    const refusals = await Promise.all([
+      conferFailure(
+        app.client.updateOrgSettings(admin, {
+          ...base,
+          groupCreationPolicy: Policy.GROUP_CREATION_POLICY_DEPARTMENTS,
+        }),
+      ),
+      conferFailure(
+        app.client.updateOrgSettings(admin, {
+          ...base,
+          groupCreationPolicy: Policy.GROUP_CREATION_POLICY_DEPARTMENTS,
+          groupCreationDepartmentIds: [randomUUID()],
+        }),
+      ),
+      conferFailure(
+        app.client.updateOrgSettings(admin, {
+          ...base,
+          groupCreationPolicy: Policy.GROUP_CREATION_POLICY_EVERYONE,
+          groupCreationDepartmentIds: [sales],
+        }),
+      ),
+    ]);
+
+    expect(refusals.map((error) => error.code)).toEqual([
+      'settings.invalid',
+      'settings.unknown_department',
+      'settings.invalid',
+    ]);
+    const [row] = (await settingsRow()) as { two_factor_required: boolean }[];
+    expect(row?.two_factor_required ?? false).toBe(false);
+    expect(await auditEvents()).toEqual(before);
+  });
+
+  it('changes settings and records which keys changed, from what to what, on the audit trail', async () => {
+    const updated = await app.client.updateOrgSettings(admin, {
+      orgId,
+      twoFactorRequired: true,
+      groupCreationPolicy: Policy.GROUP_CREATION_POLICY_DEPARTMENTS,
+      groupCreationDepartmentIds: [sales],
+    });
+
+    expect(updated).toMatchObject({
+      twoFactorRequired: true,
+      groupCreationPolicy: Policy.GROUP_CREATION_POLICY_DEPARTMENTS,
+      groupCreationDepartmentIds: [sales],
+    });
+    const events = await auditEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ orgId, actorId: adminPerson, action: 'settings.changed' });
+    expect(JSON.parse(events[0].detailsJson as string)).toEqual({
+      keys: ['groupCreation', 'twoFactorRequired'],
+      changes: {
+        groupCreation: {
+          from: { policy: 'everyone', departmentIds: [] },
+          to: { policy: 'departments', departmentIds: [sales] },
+        },
+        twoFactorRequired: { from: false, to: true },
+      },
+    });
+    await expect(app.client.getOrgSettings(system, { orgId })).resolves.toMatchObject({
+      twoFactorRequired: true,
+    });
+  });
+
+  it('leaves absent fields as they are and records nothing when nothing changes', async () => {
+    const before = await auditEvents();
+
+    const same = await app.client.updateOrgSettings(admin, {
+      orgId,
+      groupCreationPolicy: Policy.GROUP_CREATION_POLICY_UNSPECIFIED,
+      groupCreationDepartmentIds: [],
+    });
+
+    expect(same).toMatchObject({
+      twoFactorRequired: true,
+      groupCreationPolicy: Policy.GROUP_CREATION_POLICY_DEPARTMENTS,
+    });
+    expect(await auditEvents()).toEqual(before);
+  });
+
+  it('lets members of a listed department or one below it, and administrators, create groups', async () => {
+    const ask = (userId: string) => app.client.mayCreateGroup(system, { orgId, userId });
+
+    await expect(ask(northPerson)).resolves.toEqual({
+      allowed: true,
+      policy: Policy.GROUP_CREATION_POLICY_DEPARTMENTS,
+    });
+    await expect(ask(adminPerson)).resolves.toMatchObject({ allowed: true });
+    await expect(ask(supportPerson)).resolves.toMatchObject({ allowed: false });
+    await expect(ask(randomUUID())).resolves.toMatchObject({ allowed: false });
+  });
+
+  it('lets only administrators create groups under the administrators policy', async () => {
+    await app.client.updateOrgSettings(admin, {
+      orgId,
+      groupCreationPolicy: Policy.GROUP_CREATION_POLICY_ADMINISTRATORS,
+      groupCreationDepartmentIds: [],
+    });
+
+    const answers = await Promise.all(
+      [northPerson, adminPerson].map((userId) =>
+        app.client.mayCreateGroup(member, { orgId, userId }),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.allowed)).toEqual([false, true]);
+    expect((await auditEvents()).at(-1)).toMatchObject({ action: 'settings.changed' });
+  });
+});
