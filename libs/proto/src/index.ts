@@ -4,6 +4,7 @@ export * as common from './generated/confer/common/v1/common';
 export * as messaging from './generated/confer/messaging/v1/messaging';
 export * as discussion from './generated/confer/discussion/v1/discussion';
 export * as contacts from './generated/confer/contacts/v1/contacts';
+export * as contactLists from './generated/confer/contacts/v1/lists';
 export * as auth from './generated/confer/auth/v1/auth';
 export * as audit from './generated/confer/auth/v1/audit';
 export * as mailbridge from './generated/confer/mailbridge/v1/mailbridge';

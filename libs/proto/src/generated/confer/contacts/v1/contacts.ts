@@ -9,6 +9,20 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Empty, ServiceDescription } from "../../common/v1/common";
+import {
+  AddPersonalContactRequest,
+  ContactCard,
+  GetContactCardRequest,
+  ListedPerson,
+  ListedPersonPage,
+  ListPeopleRequest,
+  ListPersonalContactsRequest,
+  PersonalContact,
+  PersonalContactPage,
+  PersonalContactRequest,
+  PersonRequest,
+  UpdatePersonalContactRequest,
+} from "./lists";
 
 export enum UserStatus {
   USER_STATUS_UNSPECIFIED = "USER_STATUS_UNSPECIFIED",
@@ -281,6 +295,33 @@ export interface ContactsServiceClient {
   /** Whether a person may create a group chat or discussion under the organisation's policy. */
 
   mayCreateGroup(request: MayCreateGroupRequest, metadata?: Metadata): Observable<MayCreateGroupResponse>;
+
+  /**
+   * Each person's own lists and the contact card (messages in lists.proto). The caller owns
+   * the lists; block changes are published as block.changed for messaging to enforce.
+   */
+
+  getContactCard(request: GetContactCardRequest, metadata?: Metadata): Observable<ContactCard>;
+
+  listPersonalContacts(request: ListPersonalContactsRequest, metadata?: Metadata): Observable<PersonalContactPage>;
+
+  addPersonalContact(request: AddPersonalContactRequest, metadata?: Metadata): Observable<PersonalContact>;
+
+  updatePersonalContact(request: UpdatePersonalContactRequest, metadata?: Metadata): Observable<PersonalContact>;
+
+  deletePersonalContact(request: PersonalContactRequest, metadata?: Metadata): Observable<Empty>;
+
+  follow(request: PersonRequest, metadata?: Metadata): Observable<ListedPerson>;
+
+  unfollow(request: PersonRequest, metadata?: Metadata): Observable<Empty>;
+
+  listFollowing(request: ListPeopleRequest, metadata?: Metadata): Observable<ListedPersonPage>;
+
+  block(request: PersonRequest, metadata?: Metadata): Observable<ListedPerson>;
+
+  unblock(request: PersonRequest, metadata?: Metadata): Observable<Empty>;
+
+  listBlocked(request: ListPeopleRequest, metadata?: Metadata): Observable<ListedPersonPage>;
 }
 
 /**
@@ -370,6 +411,54 @@ export interface ContactsServiceController {
     request: MayCreateGroupRequest,
     metadata?: Metadata,
   ): Promise<MayCreateGroupResponse> | Observable<MayCreateGroupResponse> | MayCreateGroupResponse;
+
+  /**
+   * Each person's own lists and the contact card (messages in lists.proto). The caller owns
+   * the lists; block changes are published as block.changed for messaging to enforce.
+   */
+
+  getContactCard(
+    request: GetContactCardRequest,
+    metadata?: Metadata,
+  ): Promise<ContactCard> | Observable<ContactCard> | ContactCard;
+
+  listPersonalContacts(
+    request: ListPersonalContactsRequest,
+    metadata?: Metadata,
+  ): Promise<PersonalContactPage> | Observable<PersonalContactPage> | PersonalContactPage;
+
+  addPersonalContact(
+    request: AddPersonalContactRequest,
+    metadata?: Metadata,
+  ): Promise<PersonalContact> | Observable<PersonalContact> | PersonalContact;
+
+  updatePersonalContact(
+    request: UpdatePersonalContactRequest,
+    metadata?: Metadata,
+  ): Promise<PersonalContact> | Observable<PersonalContact> | PersonalContact;
+
+  deletePersonalContact(
+    request: PersonalContactRequest,
+    metadata?: Metadata,
+  ): Promise<Empty> | Observable<Empty> | Empty;
+
+  follow(request: PersonRequest, metadata?: Metadata): Promise<ListedPerson> | Observable<ListedPerson> | ListedPerson;
+
+  unfollow(request: PersonRequest, metadata?: Metadata): Promise<Empty> | Observable<Empty> | Empty;
+
+  listFollowing(
+    request: ListPeopleRequest,
+    metadata?: Metadata,
+  ): Promise<ListedPersonPage> | Observable<ListedPersonPage> | ListedPersonPage;
+
+  block(request: PersonRequest, metadata?: Metadata): Promise<ListedPerson> | Observable<ListedPerson> | ListedPerson;
+
+  unblock(request: PersonRequest, metadata?: Metadata): Promise<Empty> | Observable<Empty> | Empty;
+
+  listBlocked(
+    request: ListPeopleRequest,
+    metadata?: Metadata,
+  ): Promise<ListedPersonPage> | Observable<ListedPersonPage> | ListedPersonPage;
 }
 
 export function ContactsServiceControllerMethods() {
@@ -391,6 +480,17 @@ export function ContactsServiceControllerMethods() {
       "getOrgSettings",
       "updateOrgSettings",
       "mayCreateGroup",
+      "getContactCard",
+      "listPersonalContacts",
+      "addPersonalContact",
+      "updatePersonalContact",
+      "deletePersonalContact",
+      "follow",
+      "unfollow",
+      "listFollowing",
+      "block",
+      "unblock",
+      "listBlocked",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

@@ -100,3 +100,19 @@ export interface SessionRevoked {
   /** After this instant no access token of the session is still valid. */
   forgetAfter: string;
 }
+
+/**
+ * A person blocked or unblocked another (contacts, `contacts.block.changed`).
+ * version grows with every change of any pair: keep a pair's state only from
+ * a newer version, so a redelivered old event never undoes a later change.
+ */
+export interface BlockChanged {
+  eventId: string;
+  orgId: string;
+  blockerId: string;
+  blockedId: string;
+  /** true: now blocked; false: unblocked. */
+  blocked: boolean;
+  version: number;
+  occurredAt: string;
+}

@@ -280,6 +280,16 @@ export interface SyncPosition {
   position: number;
 }
 
+export interface ListSharedConversationsRequest {
+  otherUserId: string;
+  /** Default 20, at most 50; most recently active first. */
+  limit: number;
+}
+
+export interface ConversationList {
+  items: Conversation[];
+}
+
 /**
  * Conversations of every kind, their members, messages, read cursors, the
  * recent-session list and the per-user change stream. Every call acts for the
@@ -295,6 +305,10 @@ export interface MessagingServiceClient {
   openPrivateConversation(request: OpenPrivateConversationRequest, metadata?: Metadata): Observable<Conversation>;
 
   getConversation(request: GetConversationRequest, metadata?: Metadata): Observable<Conversation>;
+
+  /** Group chats and discussions the caller and another person are both members of. */
+
+  listSharedConversations(request: ListSharedConversationsRequest, metadata?: Metadata): Observable<ConversationList>;
 
   listMembers(request: ListMembersRequest, metadata?: Metadata): Observable<MemberPage>;
 
@@ -357,6 +371,13 @@ export interface MessagingServiceController {
     request: GetConversationRequest,
     metadata?: Metadata,
   ): Promise<Conversation> | Observable<Conversation> | Conversation;
+
+  /** Group chats and discussions the caller and another person are both members of. */
+
+  listSharedConversations(
+    request: ListSharedConversationsRequest,
+    metadata?: Metadata,
+  ): Promise<ConversationList> | Observable<ConversationList> | ConversationList;
 
   listMembers(
     request: ListMembersRequest,
@@ -423,6 +444,7 @@ export function MessagingServiceControllerMethods() {
       "createConversation",
       "openPrivateConversation",
       "getConversation",
+      "listSharedConversations",
       "listMembers",
       "addMembers",
       "removeMember",
