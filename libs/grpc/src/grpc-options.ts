@@ -16,10 +16,17 @@ export const PROTO_LOADER_OPTIONS = {
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export function grpcServerOptions(service: GrpcServiceKey, url: string): GrpcOptions {
+  const { package: pkg } = GRPC_SERVICES[service];
+
   return {
     transport: Transport.GRPC,
     options: {
       ...sharedOptions(service, url),
+      // A server serves every service of its package (auth-2fa: AuthService and
+      // TwoFactorService); each client loads only the file of the service it calls.
+      protoPath: Object.values(GRPC_SERVICES)
+        .filter((other) => other.package === pkg)
+        .map((other) => other.file),
       // On shutdown, let in-flight calls finish instead of cutting them off.
       gracefulShutdown: true,
     },

@@ -6,6 +6,7 @@ export * as discussion from './generated/confer/discussion/v1/discussion';
 export * as contacts from './generated/confer/contacts/v1/contacts';
 export * as contactLists from './generated/confer/contacts/v1/lists';
 export * as auth from './generated/confer/auth/v1/auth';
+export * as twoFactor from './generated/confer/auth/v1/two_factor';
 export * as audit from './generated/confer/auth/v1/audit';
 export * as mailbridge from './generated/confer/mailbridge/v1/mailbridge';
 export * as drive from './generated/confer/drive/v1/drive';
@@ -20,6 +21,7 @@ export const GRPC_SERVICES = {
   discussion: { package: 'confer.discussion.v1', file: 'confer/discussion/v1/discussion.proto', service: 'DiscussionService' },
   contacts: { package: 'confer.contacts.v1', file: 'confer/contacts/v1/contacts.proto', service: 'ContactsService' },
   auth: { package: 'confer.auth.v1', file: 'confer/auth/v1/auth.proto', service: 'AuthService' },
+  twoFactor: { package: 'confer.auth.v1', file: 'confer/auth/v1/two_factor.proto', service: 'TwoFactorService' },
   // Served by auth-2fa beside AuthService (auth.proto imports audit.proto); clients use this row.
   audit: { package: 'confer.auth.v1', file: 'confer/auth/v1/audit.proto', service: 'AuditService' },
   mailbridge: { package: 'confer.mailbridge.v1', file: 'confer/mailbridge/v1/mailbridge.proto', service: 'MailBridgeService' },
