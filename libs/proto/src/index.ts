@@ -22,7 +22,6 @@ export const GRPC_SERVICES = {
   contacts: { package: 'confer.contacts.v1', file: 'confer/contacts/v1/contacts.proto', service: 'ContactsService' },
   auth: { package: 'confer.auth.v1', file: 'confer/auth/v1/auth.proto', service: 'AuthService' },
   twoFactor: { package: 'confer.auth.v1', file: 'confer/auth/v1/two_factor.proto', service: 'TwoFactorService' },
-  // Served by auth-2fa beside AuthService (auth.proto imports audit.proto); clients use this row.
   audit: { package: 'confer.auth.v1', file: 'confer/auth/v1/audit.proto', service: 'AuditService' },
   mailbridge: { package: 'confer.mailbridge.v1', file: 'confer/mailbridge/v1/mailbridge.proto', service: 'MailBridgeService' },
   drive: { package: 'confer.drive.v1', file: 'confer/drive/v1/drive.proto', service: 'DriveService' },

@@ -52,8 +52,8 @@ export interface AuditPage {
 
 /**
  * The audit trail auth-2fa keeps from every service's AuditRecorded events.
- * Served on auth-2fa's gRPC port beside AuthService (auth.proto imports this
- * file so the server loads it). The organisation is always the caller's own.
+ * Served on auth-2fa's gRPC port beside AuthService. The organisation is
+ * always the caller's own.
  */
 
 export interface AuditServiceClient {
@@ -68,8 +68,8 @@ export interface AuditServiceClient {
 
 /**
  * The audit trail auth-2fa keeps from every service's AuditRecorded events.
- * Served on auth-2fa's gRPC port beside AuthService (auth.proto imports this
- * file so the server loads it). The organisation is always the caller's own.
+ * Served on auth-2fa's gRPC port beside AuthService. The organisation is
+ * always the caller's own.
  */
 
 export interface AuditServiceController {
