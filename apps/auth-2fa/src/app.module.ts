@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@confer/bootstrap';
 import { GrpcClientModule, grpcReadinessCheck } from '@confer/grpc';
 
+import { AuditModule } from './audit/audit.module';
 import { AuthConfig } from './config';
 import { AuthConfigModule } from './config.module';
 import { CredentialsModule } from './credentials/credentials.module';
@@ -38,6 +39,7 @@ export class AppModule {
         SigningKeysModule,
         CredentialsModule,
         LoginModule,
+        AuditModule.forRoot(config),
       ],
     };
   }

@@ -1,5 +1,10 @@
 import { InitialSchema1764806400000 } from './1764806400000-initial-schema';
 import { Issuer1764979200000 } from './1764979200000-issuer';
+import { AuditTrail1796410532649 } from './1796410532649-audit-trail';
 
 /** Every migration of this app, oldest first. Never edit one that has shipped; add a new one. */
-export const MIGRATIONS = [InitialSchema1764806400000, Issuer1764979200000];
+export const MIGRATIONS = [
+  InitialSchema1764806400000,
+  Issuer1764979200000,
+  AuditTrail1796410532649,
+];
