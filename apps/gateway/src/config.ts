@@ -12,6 +12,8 @@ import {
   toPlatformConfig,
 } from '@confer/config';
 
+import { KeycloakConfig, keycloakVariables, toKeycloakConfig } from './auth/keycloak-config';
+
 const APP = 'gateway';
 
 /** The services the gateway calls, in the order readiness reports them. */
@@ -34,6 +36,7 @@ const schema = z.object({
   LIVE_REPLAY_LIMIT: countVar(5000),
   LIVE_HEARTBEAT_SECONDS: countVar(30),
   LIVE_AUTH_TIMEOUT_SECONDS: countVar(10),
+  ...keycloakVariables,
 });
 
 export interface GatewayConfig {
@@ -49,6 +52,8 @@ export interface GatewayConfig {
     heartbeatMs: number;
     authTimeoutMs: number;
   };
+  /** Keycloak single sign-on; absent when KEYCLOAK_URL, _REALM and _CLIENT_ID are unset. */
+  keycloak?: KeycloakConfig;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -79,5 +84,6 @@ export function loadGatewayConfig(env?: Record<string, string | undefined>): Gat
       heartbeatMs: vars.LIVE_HEARTBEAT_SECONDS * 1000,
       authTimeoutMs: vars.LIVE_AUTH_TIMEOUT_SECONDS * 1000,
     },
+    keycloak: toKeycloakConfig(vars),
   };
 }

@@ -6,3 +6,4 @@ export * from './test-app';
 export * from './built-app';
 export * from './confer-failure';
 export * from './containers';
+export * from './keycloak/keycloak-issuer';

@@ -14,6 +14,7 @@ const VERIFIED: VerifiedToken = {
   roles: ['org_admin'],
   sessionId: 's-1',
   expiresAt: Date.now() + 60_000,
+  issuer: 'confer',
 };
 
 class Routes {

@@ -7,18 +7,19 @@ import { AuthGuard } from './auth.guard';
 import { AuthHttpController } from './auth.http.controller';
 import { BuiltInTokenVerifier } from './built-in-token-verifier';
 import { AuthServiceJwksSource } from './jwks-source';
+import { BUILT_IN_VERIFIER, keycloakProviders } from './keycloak-sso.providers';
 import { OpenSessionGate, SESSION_GATE, TOKEN_VERIFIER } from './token-verifier';
 
 /**
- * Who may call: the token verifier (the built-in issuer today; a Keycloak
- * verifier is another provider for TOKEN_VERIFIER), the session gate (where
+ * Who may call: the token verifier (routing by issuer between the built-in
+ * issuer and, when configured, the Keycloak realm), the session gate (where
  * the second factor will be enforced) and the global guard that uses both.
  */
 @Module({
   controllers: [AuthHttpController],
   providers: [
     {
-      provide: TOKEN_VERIFIER,
+      provide: BUILT_IN_VERIFIER,
       inject: [AUTH, GATEWAY_CONFIG],
       useFactory: (auth: AuthClient, config: GatewayConfig) =>
         new BuiltInTokenVerifier(new AuthServiceJwksSource(auth), {
@@ -26,6 +27,7 @@ import { OpenSessionGate, SESSION_GATE, TOKEN_VERIFIER } from './token-verifier'
           refreshIntervalMs: config.auth.jwksRefreshMs,
         }),
     },
+    ...keycloakProviders,
     { provide: SESSION_GATE, useClass: OpenSessionGate },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

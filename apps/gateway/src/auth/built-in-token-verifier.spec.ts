@@ -94,6 +94,7 @@ describe(BuiltInTokenVerifier.name, () => {
       roles: ['org_admin'],
       sessionId: 'session-1',
       expiresAt: (seconds(NOW) + 900) * 1000,
+      issuer: 'confer',
     });
   });
 

@@ -146,5 +146,6 @@ function claimsOf(payload: JWTPayload): VerifiedToken {
     roles: (roles as string[] | undefined) ?? [],
     sessionId: typeof sid === 'string' ? sid : '',
     expiresAt: (exp as number) * 1000,
+    issuer: 'confer',
   };
 }

@@ -7,6 +7,11 @@ export interface VerifiedToken {
   sessionId: string;
   /** Expiry, in milliseconds since the epoch. */
   expiresAt: number;
+  /**
+   * Who signed it: Confer's own issuer (auth-2fa), or the configured Keycloak
+   * realm. A Keycloak token's sessionId is Keycloak's session, not a Confer one.
+   */
+  issuer: 'confer' | 'keycloak';
 }
 
 /**

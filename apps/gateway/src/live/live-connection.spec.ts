@@ -58,6 +58,7 @@ function setup(options: {
     roles: [],
     sessionId: 's1',
     expiresAt: now.value + 60_000,
+    issuer: 'confer',
   };
   let sink: LiveSink | undefined;
   const syncCalls: number[] = [];
