@@ -93,14 +93,16 @@ export class AuditRepository {
     const where = filters.join(' AND ');
     let sql: string;
     if (query.userId) {
-      const user = param(query.userId);
+      // Two parameters: PostgreSQL gives one parameter one type, and the columns differ.
+      const subject = param(query.userId);
+      const actor = param(query.userId);
       // Two index range scans (audit_entries_subject_time, audit_entries_actor_time), each
       // stopped at the page size, then merged; UNION drops a line the user did to themself.
       sql = `SELECT ${COLUMNS} FROM (
-          (SELECT * FROM audit_entries WHERE subject_user_id = ${user}::uuid AND ${where}
+          (SELECT * FROM audit_entries WHERE subject_user_id = ${subject}::uuid AND ${where}
            ${NEWEST_FIRST} LIMIT ${limit})
           UNION
-          (SELECT * FROM audit_entries WHERE actor_id = ${user} AND ${where}
+          (SELECT * FROM audit_entries WHERE actor_id = ${actor} AND ${where}
            ${NEWEST_FIRST} LIMIT ${limit})
         ) AS lines ${NEWEST_FIRST} LIMIT ${limit}`;
     } else {
