@@ -36,6 +36,10 @@ export class SecretCipher {
     return this.keys[0].id;
   }
 
+  get keyIds(): string[] {
+    return this.keys.map((entry) => entry.id);
+  }
+
   seal(secret: Buffer, userId: string): SealedSecret {
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.keys[0].key, nonce);

@@ -1,0 +1,69 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import Redis from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+
+import { AUTH_REDIS } from '../rate-limits/rate-limits.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { SessionsService } from '../sessions/sessions.service';
+import { TrustedDevicesService } from '../trusted-devices/trusted-devices.service';
+import { ApprovalSignals } from './approval-signals';
+import { ApprovalsService } from './approvals.service';
+import { CodeAttemptLimiter } from './code-attempt-limiter';
+import { CodeCheckService } from './code-check.service';
+import { EnrolmentService } from './enrolment.service';
+import { OrgPolicyService } from './org-policy.service';
+import { SECOND_FACTOR_SESSIONS } from './second-factor-sessions';
+import { SecretCipher } from './secret-cipher';
+import { SecretResealer } from './secret-resealer';
+import { SignInService } from './sign-in.service';
+import { TwoFactorConfig } from './two-factor.config';
+import { TwoFactorGrpcController } from './two-factor.grpc.controller';
+import { TWO_FACTOR_SETTINGS } from './two-factor.settings';
+
+/**
+ * The second factor (TOTP with an app bound by QR code, push approvals on that
+ * app, trusted devices) and TwoFactorService. DecideSignIn is what login asks.
+ */
+@Module({})
+export class TwoFactorModule {
+  static forRoot(config: TwoFactorConfig, natsPrefix: string): DynamicModule {
+    const { secretKeys, ...settings } = config;
+
+    return {
+      module: TwoFactorModule,
+      // Login asks SignInService what a new session owes.
+      global: true,
+      imports: [SessionsModule],
+      controllers: [TwoFactorGrpcController],
+      providers: [
+        { provide: TWO_FACTOR_SETTINGS, useValue: settings },
+        { provide: SecretCipher, useValue: new SecretCipher(secretKeys) },
+        {
+          provide: CodeAttemptLimiter,
+          inject: [AUTH_REDIS],
+          useFactory: (redis: Redis) =>
+            new CodeAttemptLimiter(
+              ({ keyPrefix, points, duration }) =>
+                new RateLimiterRedis({
+                  storeClient: redis,
+                  // Stacks sharing one Redis (tests, a dev stack) keep their counts apart.
+                  keyPrefix: `${natsPrefix}:${keyPrefix}`,
+                  points,
+                  duration,
+                }),
+            ),
+        },
+        { provide: SECOND_FACTOR_SESSIONS, useExisting: SessionsService },
+        OrgPolicyService,
+        CodeCheckService,
+        EnrolmentService,
+        ApprovalSignals,
+        ApprovalsService,
+        SignInService,
+        TrustedDevicesService,
+        SecretResealer,
+      ],
+      exports: [SignInService],
+    };
+  }
+}
