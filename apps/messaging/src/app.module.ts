@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 
 import { ServicePlatformModule } from '@confer/bootstrap';
 
+import { BlocksModule } from './blocks/blocks.module';
 import { ChangesModule } from './changes/changes.module';
 import { MESSAGING_CONFIG, MessagingConfig } from './config';
 import { ConversationsModule } from './conversations/conversations.module';
@@ -10,6 +11,7 @@ import { MessagesModule } from './messages/messages.module';
 import { MIGRATIONS } from './migrations';
 import { ReadStateModule } from './read-state/read-state.module';
 import { RecentSessionsModule } from './recent/recent-sessions.module';
+import { SharedConversationsModule } from './shared-conversations/shared-conversations.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +32,8 @@ export class AppModule {
         MessagesModule,
         ReadStateModule,
         RecentSessionsModule,
+        BlocksModule,
+        SharedConversationsModule,
       ],
       providers: [{ provide: MESSAGING_CONFIG, useValue: config }],
       exports: [MESSAGING_CONFIG],

@@ -41,6 +41,8 @@ export interface MessagingHarness {
   /** Registers an active user in the directory double and returns their caller. */
   user(status?: UserStatus): Caller;
   caller(userId: string): Caller;
+  /** Makes the directory double refuse this user group creation (MayCreateGroup). */
+  denyGroupCreation(userId: string): void;
   close(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ export interface HarnessOptions {
 /** What replicas of one deployment share; kept out of the public harness. */
 const deployments = new WeakMap<
   MessagingHarness,
-  { directory: Map<string, UserStatus>; contactsPort: number }
+  { directory: Map<string, UserStatus>; groupCreationDenied: Set<string>; contactsPort: number }
 >();
 
 /**
@@ -71,7 +73,8 @@ export async function startMessaging(options: HarnessOptions = {}): Promise<Mess
   const prefix = joined?.prefix ?? uniqueToken('msg').toLowerCase();
   const orgId = joined?.orgId ?? randomUUID();
   const directory = shared?.directory ?? new Map<string, UserStatus>();
-  const contacts = shared ? undefined : await startContactsDouble(directory);
+  const groupCreationDenied = shared?.groupCreationDenied ?? new Set<string>();
+  const contacts = shared ? undefined : await startContactsDouble(directory, groupCreationDenied);
   const contactsPort = shared?.contactsPort ?? contacts!.port;
   const port = await freePort();
   const config = loadMessagingConfig({
@@ -128,6 +131,9 @@ export async function startMessaging(options: HarnessOptions = {}): Promise<Mess
 
       return caller(id);
     },
+    denyGroupCreation(userId: string) {
+      groupCreationDenied.add(userId);
+    },
     async close() {
       proxy.close();
       await app.close();
@@ -144,13 +150,14 @@ export async function startMessaging(options: HarnessOptions = {}): Promise<Mess
       await dropDatabase(servers.postgresUrl, database);
     },
   };
-  deployments.set(harness, { directory, contactsPort });
+  deployments.set(harness, { directory, groupCreationDenied, contactsPort });
 
   return harness;
 }
 
 async function startContactsDouble(
   directory: Map<string, UserStatus>,
+  groupCreationDenied: Set<string>,
 ): Promise<{ server: grpc.Server; port: number }> {
   const definition = protoLoader.loadSync(GRPC_SERVICES.contacts.file, PROTO_LOADER_OPTIONS);
   const loaded = grpc.loadPackageDefinition(definition) as unknown as {
@@ -162,10 +169,19 @@ async function startContactsDouble(
       .map((id) => ({ id, status: directory.get(id), email: `${id}@example.test` }));
     callback(null, { items });
   };
+  const mayCreateGroup: grpc.handleUnaryCall<{ userId: string }, unknown> = (call, callback) => {
+    const allowed = !groupCreationDenied.has(call.request.userId);
+    callback(null, {
+      allowed,
+      policy: allowed ? 'GROUP_CREATION_POLICY_EVERYONE' : 'GROUP_CREATION_POLICY_DEPARTMENTS',
+    });
+  };
   const server = new grpc.Server();
   server.addService(loaded.confer.contacts.v1.ContactsService.service, {
     GetUsers: getUsers,
     getUsers,
+    MayCreateGroup: mayCreateGroup,
+    mayCreateGroup,
   } as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>

@@ -9,6 +9,14 @@ export class ConversationError extends ConferError {
     });
   }
 
+  static groupCreationRestricted(): ConversationError {
+    return new ConversationError(
+      'forbidden',
+      'conversation.group_creation_restricted',
+      "The organisation's policy does not let you create group chats or discussions.",
+    );
+  }
+
   static unknownUsers(userIds: string[]): ConversationError {
     return new ConversationError(
       'invalid',

@@ -6,7 +6,7 @@ import { isUuid } from './ids';
 
 export type MemberView = ConversationRow & MembershipColumns;
 
-const CONVERSATION_COLUMNS = `c.id, c.org_id, c.kind, c.title, c.owner_id, c.last_seq,
+export const CONVERSATION_COLUMNS = `c.id, c.org_id, c.kind, c.title, c.owner_id, c.last_seq,
   c.last_message_at, c.created_at, c.member_count`;
 
 /**

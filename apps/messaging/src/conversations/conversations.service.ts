@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Caller, isSystemCaller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
+import { requireNotBlockedBy } from '../blocks/block-list';
 import { ChangeStream } from '../changes/change-stream';
 import { ChangeTransaction } from '../changes/change-transaction';
 import { MESSAGING_CONFIG, MessagingConfig } from '../config';
@@ -79,6 +80,7 @@ export class ConversationsService {
       return this.get(caller, existing.id);
     }
     await this.directory.requireActiveUsers(caller, [peerId]);
+    await requireNotBlockedBy(this.dataSource.manager, caller.userId, [peerId]);
     // The pair's lock makes two first opens of the same pair create one chat.
     const id = await this.changes.run([`pair:${key}`], async (tx) => {
       const raced = await findConversation(tx.manager, 'pair_key', key);
@@ -132,7 +134,9 @@ export class ConversationsService {
     }
     const others = [...new Set(request.memberIds ?? [])].filter((id) => id !== caller.userId);
     this.checkSize(others.length + 1);
+    await this.directory.requireGroupCreation(caller);
     await this.directory.requireActiveUsers(caller, others);
+    await requireNotBlockedBy(this.dataSource.manager, caller.userId, others);
     const conversation = { ...this.newConversation(caller, 'group', title), idempotencyKey: key };
     const locks = [conversation.id, ...(key ? [`idempotency:${caller.userId}:${key}`] : [])];
     const id = await this.changes.run(locks, async (tx) => {
@@ -173,10 +177,14 @@ export class ConversationsService {
       ...new Set([...(system ? [] : [caller.userId]), ...(request.memberIds ?? [])]),
     ];
     this.checkSize(members.length);
-    await this.directory.requireActiveUsers(
-      caller,
-      members.filter((member) => member !== caller.userId),
-    );
+    if (!system) {
+      await this.directory.requireGroupCreation(caller);
+    }
+    const others = members.filter((member) => member !== caller.userId);
+    await this.directory.requireActiveUsers(caller, others);
+    if (!system) {
+      await requireNotBlockedBy(this.dataSource.manager, caller.userId, others);
+    }
     const ownerId = system ? (members[0] ?? null) : caller.userId;
     const created = await this.changes.run([id], async (tx) => {
       const raced = await findConversation(tx.manager, 'id', id);

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, pageLimit } from '@confer/database';
 import { Caller, isSystemCaller } from '@confer/grpc';
 import { messaging } from '@confer/proto';
 
+import { requireNotBlockedBy } from '../blocks/block-list';
 import { ChangeStream } from '../changes/change-stream';
 import { MESSAGING_CONFIG, MessagingConfig } from '../config';
 import { UserDirectory } from '../directory/user-directory';
@@ -79,6 +80,7 @@ export class MembersService {
     fixedMembership(conversation);
     const userIds = [...new Set(request.userIds ?? [])];
     await this.directory.requireActiveUsers(caller, userIds);
+    await requireNotBlockedBy(this.dataSource.manager, caller.userId, userIds);
     await this.changes.run([conversation.id], async (tx) => {
       const current = await this.actor(tx.manager, caller, conversation.id);
       await admitMembers(tx, current.conversation, userIds, {

@@ -20,6 +20,22 @@ export class UserDirectory implements OnModuleInit {
     this.contacts = serviceClient<contacts.ContactsServiceClient>(this.grpc, 'contacts');
   }
 
+  /**
+   * Fails with conversation.group_creation_restricted unless the organisation's
+   * policy lets the caller create group chats and discussions. Group creation is
+   * rare, so contacts is asked each time; when it does not answer, the call fails
+   * (service.unavailable) rather than letting the policy be bypassed.
+   */
+  async requireGroupCreation(caller: Caller): Promise<void> {
+    const decision = await this.contacts.mayCreateGroup(caller, {
+      orgId: caller.orgId,
+      userId: caller.userId,
+    });
+    if (!decision.allowed) {
+      throw ConversationError.groupCreationRestricted();
+    }
+  }
+
   /** Fails with conversation.unknown_users, naming every id that is unknown or disabled. */
   async requireActiveUsers(caller: Caller, userIds: string[]): Promise<void> {
     const ids = [...new Set(userIds)];

@@ -1,5 +1,7 @@
 import { messaging } from '@confer/proto';
 
+import { blockedPrivateSends } from '../blocks/block-list';
+import { BlockedError } from '../blocks/blocks.errors';
 import { ChangeTransaction } from '../changes/change-transaction';
 import { ConversationError } from '../conversations/conversation.errors';
 import { messageColumns, MessageRow, toMessage } from './message.mapper';
@@ -25,6 +27,7 @@ interface SeqRow {
  * Writes one batch of sends inside a transaction that holds the locks of all
  * their conversations, with a fixed number of statements whatever the batch
  * size: one read of earlier client message ids, one membership check, one
+ * blacklist check (private chats only), one
  * seq update, one insert each for messages, changes and outbox, one update of
  * the senders' read cursors. Returns one outcome per request, in order.
  */
@@ -35,6 +38,13 @@ export async function writeSendBatch(
 ): Promise<SendOutcome[]> {
   const members = await currentMembers(tx, batch);
   const earlier = await earlierMessages(tx, batch);
+  const blocked = await blockedPrivateSends(
+    tx.manager,
+    batch.map((pending) => ({
+      conversationId: pending.conversationId,
+      senderId: pending.caller.userId,
+    })),
+  );
   const outcomes: SendOutcome[] = new Array(batch.length);
   const fresh: NewMessage[] = [];
   const firstInBatch = new Map<string, number>();
@@ -49,6 +59,12 @@ export async function writeSendBatch(
     const seen = earlier.get(key);
     if (seen) {
       outcomes[index] = { result: { message: toMessage(seen), created: false } };
+
+      return;
+    }
+    // After the duplicate check: a retry of a message accepted before the block still answers it.
+    if (blocked.has(`${pending.conversationId}:${sender}`)) {
+      outcomes[index] = { error: BlockedError.message(pending.conversationId) };
 
       return;
     }
