@@ -5,6 +5,7 @@ import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events'
 import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
 
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/public.decorator';
 import {
@@ -30,6 +31,7 @@ import { MessagesHttpController } from './messages/messages.http.controller';
 import { MessagesService } from './messages/messages.service';
 import { RecentSessionsHttpController } from './recent-sessions/recent-sessions.http.controller';
 import { SyncHttpController } from './sync/sync.http.controller';
+import { TwoFactorHttpModule } from './two-factor/two-factor.module';
 import { UsersHttpController } from './users/users.http.controller';
 import { UsersService } from './users/users.service';
 
@@ -77,6 +79,8 @@ export class AppModule {
         RedisModule.forRoot(config.redis.url),
         ServiceClientsModule.forRoot(config),
         AuthModule,
+        TwoFactorHttpModule.forRoot(config),
+        AuditModule.forRoot(config),
         health,
       ],
       controllers: [

@@ -90,6 +90,7 @@ describe(AuditService.name, () => {
     [{ actionPrefix: 'Settings' }],
     [{ actionPrefix: 'settings.' }],
     [{ since: 'last week' }],
+    [{ since: '2026-01-01' }],
     [{ until: '2026-13-01T00:00:00Z' }],
     [{ since: '2026-02-01T00:00:00Z', until: '2026-01-01T00:00:00Z' }],
   ])('refuses the filter %j with 422 audit.filter_invalid and reads nothing', async (filter) => {

@@ -31,6 +31,8 @@ export interface OrgAuditFilter extends AuditFilter {
 
 const ACTION_PREFIX = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 const MAX_ACTION_PREFIX = 100;
+/** RFC 3339: a date, a time and a zone. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/i;
 const CURSOR_FIELDS = { at: 'timestamp', id: 'string' } as const;
 
 /** Reads of the trail: a person's own lines, and an organisation's for its administrators. */
@@ -115,7 +117,7 @@ function parseTime(field: string, value: string | undefined): Date | undefined {
     return undefined;
   }
   const time = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(time.getTime())) {
+  if (!DATE_TIME.test(value) || Number.isNaN(time.getTime())) {
     throw AuditError.filterInvalid(field, 'must be an RFC 3339 time');
   }
 
