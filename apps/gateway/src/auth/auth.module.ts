@@ -8,12 +8,13 @@ import { AuthHttpController } from './auth.http.controller';
 import { BuiltInTokenVerifier } from './built-in-token-verifier';
 import { AuthServiceJwksSource } from './jwks-source';
 import { BUILT_IN_VERIFIER, keycloakProviders } from './keycloak-sso.providers';
-import { OpenSessionGate, SESSION_GATE, TOKEN_VERIFIER } from './token-verifier';
+import { SecondFactorSessionGate } from './session-gate';
+import { SESSION_GATE, TOKEN_VERIFIER } from './token-verifier';
 
 /**
  * Who may call: the token verifier (routing by issuer between the built-in
  * issuer and, when configured, the Keycloak realm), the session gate (where
- * the second factor will be enforced) and the global guard that uses both.
+ * the second factor is enforced) and the global guard that uses both.
  */
 @Module({
   controllers: [AuthHttpController],
@@ -28,7 +29,7 @@ import { OpenSessionGate, SESSION_GATE, TOKEN_VERIFIER } from './token-verifier'
         }),
     },
     ...keycloakProviders,
-    { provide: SESSION_GATE, useClass: OpenSessionGate },
+    { provide: SESSION_GATE, useClass: SecondFactorSessionGate },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TOKEN_VERIFIER, SESSION_GATE],

@@ -129,7 +129,7 @@ function toAuthError(error: unknown): AuthError {
 }
 
 function claimsOf(payload: JWTPayload): VerifiedToken {
-  const { sub, org, roles, sid, exp } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, org, roles, sid, exp, mfa } = payload as JWTPayload & Record<string, unknown>;
   if (typeof sub !== 'string' || !sub || typeof org !== 'string' || !org) {
     throw AuthError.invalidToken('claims missing');
   }
@@ -137,6 +137,10 @@ function claimsOf(payload: JWTPayload): VerifiedToken {
     roles !== undefined &&
     !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))
   ) {
+    throw AuthError.invalidToken('claims malformed');
+  }
+  // An owed factor the gateway does not know could not be enforced: such a token is refused.
+  if (mfa !== undefined && mfa !== 'pending' && mfa !== 'enrol') {
     throw AuthError.invalidToken('claims malformed');
   }
 
@@ -147,5 +151,6 @@ function claimsOf(payload: JWTPayload): VerifiedToken {
     sessionId: typeof sid === 'string' ? sid : '',
     expiresAt: (exp as number) * 1000,
     issuer: 'confer',
+    ...(mfa ? { mfa } : {}),
   };
 }

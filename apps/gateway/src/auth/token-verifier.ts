@@ -12,6 +12,12 @@ export interface VerifiedToken {
    * realm. A Keycloak token's sessionId is Keycloak's session, not a Confer one.
    */
   issuer: 'confer' | 'keycloak';
+  /**
+   * What the session still owes before it may use the API: `pending` (its
+   * second factor) or `enrol` (enrolment first, the organisation requires a
+   * second factor). Absent when it owes nothing.
+   */
+  mfa?: 'pending' | 'enrol';
 }
 
 /**
