@@ -32,7 +32,6 @@ import { MessagesService } from './messages/messages.service';
 import { RecentSessionsHttpController } from './recent-sessions/recent-sessions.http.controller';
 import { SyncHttpController } from './sync/sync.http.controller';
 import { TwoFactorHttpModule } from './two-factor/two-factor.module';
-import { TwoFactorHttpModule } from './two-factor/two-factor.module';
 import { UsersHttpController } from './users/users.http.controller';
 import { UsersService } from './users/users.service';
 
@@ -80,7 +79,6 @@ export class AppModule {
         RedisModule.forRoot(config.redis.url),
         ServiceClientsModule.forRoot(config),
         AuthModule,
-        TwoFactorHttpModule.forRoot(config),
         TwoFactorHttpModule.forRoot(config),
         AuditModule.forRoot(config),
         health,
