@@ -4,6 +4,7 @@ import { ServicePlatformModule } from '@confer/bootstrap';
 import { OutboxModule } from '@confer/events';
 
 import { CONTACTS_CONFIG, ContactsConfig } from './config';
+import { ContactCardsModule } from './contact-cards/contact-cards.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { DirectorySyncModule } from './directory-sync/directory-sync.module';
 import { ENTITIES } from './entities';
@@ -32,6 +33,7 @@ export class AppModule {
         PeopleSearchModule,
         DepartmentsModule,
         OrgSettingsModule,
+        ContactCardsModule,
       ],
       providers: [{ provide: CONTACTS_CONFIG, useValue: config }],
     };
