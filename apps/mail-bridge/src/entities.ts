@@ -1,2 +1,4 @@
-/** The TypeORM entities of this app's database (none yet beyond the shared outbox tables). */
-export const ENTITIES: never[] = [];
+import { MailDomain } from './mail-domains/mail-domain.entity';
+
+/** The TypeORM entities of this app's database (the outbox tables are reached by SQL). */
+export const ENTITIES = [MailDomain];
