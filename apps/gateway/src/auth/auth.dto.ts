@@ -22,6 +22,16 @@ export class LoginDto {
   @IsString()
   @MaxLength(100)
   deviceName?: string;
+
+  @ApiPropertyOptional({
+    description: 'The credential a passed second factor with trustDevice returned: skips it.',
+    maxLength: 128,
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  trustedDeviceToken?: string;
 }
 
 export class TokenGrantDto {

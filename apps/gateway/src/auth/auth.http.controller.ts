@@ -32,6 +32,7 @@ export class AuthHttpController {
       password: body.password,
       deviceName: body.deviceName ?? '',
       clientIp,
+      trustedDeviceToken: body.trustedDeviceToken ?? '',
     });
 
     return {

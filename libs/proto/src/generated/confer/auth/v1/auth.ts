@@ -17,6 +17,8 @@ export interface LoginRequest {
   clientIp: string;
   /** The client's name or user agent, shown in the session list. */
   client: string;
+  /** A trusted-device credential from an earlier second factor: skips it when still valid. */
+  trustedDeviceToken: string;
 }
 
 export interface TokenGrant {
