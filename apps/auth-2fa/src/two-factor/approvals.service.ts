@@ -181,6 +181,10 @@ export class ApprovalsService {
       case 'expired':
         throw TwoFactorError.approvalExpired();
       case 'approved':
+        // An approval left unexchanged past its expiry is as stale as an unanswered one.
+        if (approval.expiresAt <= new Date()) {
+          throw TwoFactorError.approvalExpired();
+        }
         break;
     }
     await manager.query(
