@@ -12,6 +12,7 @@ import { MIGRATIONS } from './migrations';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { OrgSettingsModule } from './org-settings/org-settings.module';
 import { PeopleSearchModule } from './people-search/people-search.module';
+import { ScimModule } from './scim/scim.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -32,6 +33,7 @@ export class AppModule {
         DirectorySyncModule.forRoot(config),
         PeopleSearchModule,
         DepartmentsModule,
+        ScimModule,
         OrgSettingsModule,
         ContactCardsModule,
       ],

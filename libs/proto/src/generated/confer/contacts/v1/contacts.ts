@@ -23,6 +23,17 @@ import {
   PersonRequest,
   UpdatePersonalContactRequest,
 } from "./lists";
+import {
+  CreatedScimToken,
+  CreateScimTokenRequest,
+  ListScimTokensRequest,
+  RevokeScimTokenRequest,
+  ScimDiscoveryRequest,
+  ScimRequest,
+  ScimResponse,
+  ScimToken,
+  ScimTokenList,
+} from "./scim";
 
 export enum UserStatus {
   USER_STATUS_UNSPECIFIED = "USER_STATUS_UNSPECIFIED",
@@ -322,6 +333,32 @@ export interface ContactsServiceClient {
   unblock(request: PersonRequest, metadata?: Metadata): Observable<Empty>;
 
   listBlocked(request: ListPeopleRequest, metadata?: Metadata): Observable<ListedPersonPage>;
+
+  /**
+   * SCIM 2.0 provisioning (messages in scim.proto). The Scim* calls authenticate the
+   * organisation's bearer secret carried in the request; the token calls are for org_admin
+   * and record settings.scim_token_created / settings.scim_token_revoked on the audit trail.
+   */
+
+  scimCreate(request: ScimRequest, metadata?: Metadata): Observable<ScimResponse>;
+
+  scimGet(request: ScimRequest, metadata?: Metadata): Observable<ScimResponse>;
+
+  scimList(request: ScimRequest, metadata?: Metadata): Observable<ScimResponse>;
+
+  scimReplace(request: ScimRequest, metadata?: Metadata): Observable<ScimResponse>;
+
+  scimPatch(request: ScimRequest, metadata?: Metadata): Observable<ScimResponse>;
+
+  scimDelete(request: ScimRequest, metadata?: Metadata): Observable<ScimResponse>;
+
+  scimDiscover(request: ScimDiscoveryRequest, metadata?: Metadata): Observable<ScimResponse>;
+
+  createScimToken(request: CreateScimTokenRequest, metadata?: Metadata): Observable<CreatedScimToken>;
+
+  listScimTokens(request: ListScimTokensRequest, metadata?: Metadata): Observable<ScimTokenList>;
+
+  revokeScimToken(request: RevokeScimTokenRequest, metadata?: Metadata): Observable<ScimToken>;
 }
 
 /**
@@ -459,6 +496,53 @@ export interface ContactsServiceController {
     request: ListPeopleRequest,
     metadata?: Metadata,
   ): Promise<ListedPersonPage> | Observable<ListedPersonPage> | ListedPersonPage;
+
+  /**
+   * SCIM 2.0 provisioning (messages in scim.proto). The Scim* calls authenticate the
+   * organisation's bearer secret carried in the request; the token calls are for org_admin
+   * and record settings.scim_token_created / settings.scim_token_revoked on the audit trail.
+   */
+
+  scimCreate(
+    request: ScimRequest,
+    metadata?: Metadata,
+  ): Promise<ScimResponse> | Observable<ScimResponse> | ScimResponse;
+
+  scimGet(request: ScimRequest, metadata?: Metadata): Promise<ScimResponse> | Observable<ScimResponse> | ScimResponse;
+
+  scimList(request: ScimRequest, metadata?: Metadata): Promise<ScimResponse> | Observable<ScimResponse> | ScimResponse;
+
+  scimReplace(
+    request: ScimRequest,
+    metadata?: Metadata,
+  ): Promise<ScimResponse> | Observable<ScimResponse> | ScimResponse;
+
+  scimPatch(request: ScimRequest, metadata?: Metadata): Promise<ScimResponse> | Observable<ScimResponse> | ScimResponse;
+
+  scimDelete(
+    request: ScimRequest,
+    metadata?: Metadata,
+  ): Promise<ScimResponse> | Observable<ScimResponse> | ScimResponse;
+
+  scimDiscover(
+    request: ScimDiscoveryRequest,
+    metadata?: Metadata,
+  ): Promise<ScimResponse> | Observable<ScimResponse> | ScimResponse;
+
+  createScimToken(
+    request: CreateScimTokenRequest,
+    metadata?: Metadata,
+  ): Promise<CreatedScimToken> | Observable<CreatedScimToken> | CreatedScimToken;
+
+  listScimTokens(
+    request: ListScimTokensRequest,
+    metadata?: Metadata,
+  ): Promise<ScimTokenList> | Observable<ScimTokenList> | ScimTokenList;
+
+  revokeScimToken(
+    request: RevokeScimTokenRequest,
+    metadata?: Metadata,
+  ): Promise<ScimToken> | Observable<ScimToken> | ScimToken;
 }
 
 export function ContactsServiceControllerMethods() {
@@ -491,6 +575,16 @@ export function ContactsServiceControllerMethods() {
       "block",
       "unblock",
       "listBlocked",
+      "scimCreate",
+      "scimGet",
+      "scimList",
+      "scimReplace",
+      "scimPatch",
+      "scimDelete",
+      "scimDiscover",
+      "createScimToken",
+      "listScimTokens",
+      "revokeScimToken",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

@@ -1,0 +1,434 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { isUuid, violatedUniqueConstraint } from '../../persistence/postgres-errors';
+import { FilterColumns, filterToSql } from '../filter/filter-sql';
+import { parseFilter, ScimFilter } from '../filter/scim-filter';
+import { applyPatch } from '../patch/scim-patch';
+import { ScimContext, ScimListPage, ScimListQuery, ScimResult, resultOf } from '../scim-context';
+import { ifMatchAdmits, SCHEMA, ScimResource } from '../scim-json';
+import { ScimError } from '../scim.errors';
+import {
+  fromScimGroup,
+  MemberRef,
+  ScimGroupFields,
+  ScimGroupRow,
+  toScimGroup,
+} from './scim-group-mapping';
+
+// Attributes a Group filter may name, as SQL over `departments d`.
+const GROUP_COLUMNS: FilterColumns = {
+  id: { expression: 'd.id::text', type: 'string', caseExact: true },
+  displayname: { expression: 'd.name', type: 'string', caseExact: false },
+  externalid: { expression: 'NULLIF(d.source_id, d.id::text)', type: 'string', caseExact: true },
+  members: membersColumn(),
+  'members.value': membersColumn(),
+  'meta.created': { expression: 'd.created_at', type: 'datetime', caseExact: true },
+  'meta.lastmodified': { expression: 'd.updated_at', type: 'datetime', caseExact: true },
+};
+
+const ROW_COLUMNS =
+  'd.id, d.org_id, d.parent_id, d.name, d.source_id, d.path, d.created_at, d.updated_at';
+
+const PATCH_RULES = { extensions: [SCHEMA.department], readOnly: ['id', 'meta'] };
+
+/**
+ * SCIM Groups are the organisation's departments: displayName is the name,
+ * members are the people directly in it (with their title, as directory sync
+ * writes), and Confer's extension attribute `parent` places it in the tree.
+ * A department is only deleted when nothing is below it, since the tree would
+ * otherwise lose whole branches.
+ */
+@Injectable()
+export class ScimGroupsService {
+  private readonly logger = new Logger(ScimGroupsService.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(context: ScimContext, body: unknown): Promise<ScimResult> {
+    const fields = fromScimGroup(body);
+    const id = randomUUID();
+    await this.write(async (manager) => {
+      const path = await this.pathUnder(manager, context.orgId, fields.parentId, id);
+      await this.refuseTaken(manager, context.orgId, fields, id);
+      await manager.query(
+        `INSERT INTO departments (id, org_id, parent_id, name, source_id, source_dn, path, depth)
+         VALUES ($1, $2, $3, $4, $5, '', $6, $7)`,
+        [
+          id,
+          context.orgId,
+          fields.parentId,
+          fields.name,
+          fields.externalId ?? id,
+          path,
+          path.length - 1,
+        ],
+      );
+      await this.setMembers(manager, context.orgId, id, fields.memberIds);
+    });
+    this.logger.log(
+      { orgId: context.orgId, departmentId: id, tokenId: context.tokenId },
+      'scim group created',
+    );
+
+    return this.get(context, id);
+  }
+
+  async get(context: ScimContext, id: string): Promise<ScimResult> {
+    const row = await this.find(this.dataSource.manager, context.orgId, id, false);
+
+    return resultOf(await this.represent(this.dataSource.manager, row, context.baseUrl, true));
+  }
+
+  async list(
+    context: ScimContext,
+    query: ScimListQuery,
+    withMembers: boolean,
+  ): Promise<ScimListPage> {
+    const filter = query.filter ? parseFilter(query.filter) : undefined;
+    const compiled = filter
+      ? filterToSql(filter, GROUP_COLUMNS, 4)
+      : { sql: 'true', parameters: [] };
+    const rows: (RawGroupRow & { total: string })[] = await this.dataSource.query(
+      `SELECT ${ROW_COLUMNS}, count(*) OVER () AS total FROM departments d
+        WHERE d.org_id = $1 AND ${compiled.sql}
+        ORDER BY d.created_at, d.id OFFSET $2 LIMIT $3`,
+      [context.orgId, query.startIndex - 1, query.count, ...compiled.parameters],
+    );
+    const totalResults =
+      rows.length > 0 || (query.startIndex === 1 && query.count > 0)
+        ? Number(rows[0]?.total ?? 0)
+        : await this.count(context.orgId, filter);
+    const groups = rows.map(toRow);
+    const members = withMembers
+      ? await this.membersOf(
+          this.dataSource.manager,
+          groups.map((group) => group.id),
+        )
+      : new Map<string, MemberRef[]>();
+
+    return {
+      totalResults,
+      resources: groups.map((group) => {
+        const resource = toScimGroup(group, members.get(group.id) ?? [], context.baseUrl);
+        if (!withMembers) {
+          delete resource.members;
+        }
+
+        return resource;
+      }),
+    };
+  }
+
+  async replace(
+    context: ScimContext,
+    id: string,
+    body: unknown,
+    ifMatch: string,
+  ): Promise<ScimResult> {
+    return this.change(context, id, ifMatch, (current) => {
+      const bodyId =
+        typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
+      if (bodyId !== undefined && bodyId !== current.id) {
+        throw ScimError.mutability('id');
+      }
+
+      return fromScimGroup(body);
+    });
+  }
+
+  async patch(
+    context: ScimContext,
+    id: string,
+    body: unknown,
+    ifMatch: string,
+  ): Promise<ScimResult> {
+    return this.change(context, id, ifMatch, (current) =>
+      fromScimGroup(applyPatch(current, body, PATCH_RULES)),
+    );
+  }
+
+  async remove(context: ScimContext, id: string, ifMatch: string): Promise<void> {
+    await this.write(async (manager) => {
+      const row = await this.find(manager, context.orgId, id, true);
+      const current = await this.represent(manager, row, context.baseUrl, true);
+      if (!ifMatchAdmits(ifMatch, (current.meta as { version: string }).version)) {
+        throw ScimError.versionMismatch();
+      }
+      const [child] = await manager.query(
+        'SELECT 1 FROM departments WHERE org_id = $1 AND parent_id = $2 LIMIT 1',
+        [context.orgId, row.id],
+      );
+      if (child) {
+        throw ScimError.groupHasChildren(row.id);
+      }
+      // Memberships go with it (ON DELETE CASCADE).
+      await manager.query('DELETE FROM departments WHERE id = $1', [row.id]);
+    });
+    this.logger.log(
+      { orgId: context.orgId, departmentId: id, tokenId: context.tokenId },
+      'scim group deleted',
+    );
+  }
+
+  private async change(
+    context: ScimContext,
+    id: string,
+    ifMatch: string,
+    next: (current: ScimResource) => ScimGroupFields,
+  ): Promise<ScimResult> {
+    await this.write(async (manager) => {
+      const row = await this.find(manager, context.orgId, id, true);
+      const current = await this.represent(manager, row, context.baseUrl, true);
+      if (!ifMatchAdmits(ifMatch, (current.meta as { version: string }).version)) {
+        throw ScimError.versionMismatch();
+      }
+      const fields = next(current);
+      await this.refuseTaken(manager, context.orgId, fields, row.id);
+      if (fields.parentId !== row.parentId) {
+        await this.move(manager, context.orgId, row, fields.parentId);
+      }
+      await manager.query(
+        'UPDATE departments SET name = $2, source_id = $3, updated_at = now() WHERE id = $1',
+        [row.id, fields.name, fields.externalId ?? row.id],
+      );
+      await this.setMembers(manager, context.orgId, row.id, fields.memberIds);
+    });
+
+    return this.get(context, id);
+  }
+
+  /** Moves a department and everything below it under a new parent (or to the root). */
+  private async move(
+    manager: EntityManager,
+    orgId: string,
+    row: ScimGroupRow,
+    parentId: string | null,
+  ): Promise<void> {
+    const path = await this.pathUnder(manager, orgId, parentId, row.id);
+    // Each row of the subtree keeps the part of its path below the moved department.
+    // Served by departments_path_idx (path @> ARRAY[id]).
+    await manager.query(
+      `UPDATE departments
+          SET path = $2::uuid[] || path[($3::int + 1):],
+              depth = cardinality($2::uuid[]) + cardinality(path) - $3::int - 1,
+              parent_id = CASE WHEN id = $1 THEN $4::uuid ELSE parent_id END,
+              updated_at = now()
+        WHERE org_id = $5 AND path @> ARRAY[$1::uuid]`,
+      [row.id, path, row.path.length, parentId, orgId],
+    );
+  }
+
+  /** The path of a department placed under `parentId`; a parent below itself is refused. */
+  private async pathUnder(
+    manager: EntityManager,
+    orgId: string,
+    parentId: string | null,
+    id: string,
+  ): Promise<string[]> {
+    if (!parentId) {
+      return [id];
+    }
+    const [parent]: { path: string[] }[] = await manager.query(
+      'SELECT path FROM departments WHERE id = $1 AND org_id = $2',
+      [parentId, orgId],
+    );
+    if (!parent) {
+      throw ScimError.invalidValue(`The parent Group ${parentId} does not exist.`);
+    }
+    if (parent.path.includes(id)) {
+      throw ScimError.invalidValue('A Group cannot be placed under itself or a Group below it.');
+    }
+
+    return [...parent.path, id];
+  }
+
+  /** Makes the department's direct members exactly these people, keeping untouched rows. */
+  private async setMembers(
+    manager: EntityManager,
+    orgId: string,
+    departmentId: string,
+    memberIds: string[],
+  ): Promise<void> {
+    const known: { id: string }[] = memberIds.length
+      ? await manager.query(
+          `SELECT id FROM users
+            WHERE id = ANY($1::uuid[]) AND org_id = $2 AND scim_deleted_at IS NULL`,
+          [memberIds, orgId],
+        )
+      : [];
+    if (known.length !== memberIds.length) {
+      const found = new Set(known.map((row) => row.id));
+      const unknown = memberIds.find((memberId) => !found.has(memberId));
+      throw ScimError.invalidValue(`Member ${unknown} is not a User of this organisation.`);
+    }
+    const removed = await manager.query(
+      `DELETE FROM user_departments
+        WHERE department_id = $1 AND NOT (user_id = ANY($2::uuid[]))
+          AND user_id IN (SELECT id FROM users WHERE scim_deleted_at IS NULL)`,
+      [departmentId, memberIds],
+    );
+    // The title a person holds in the department is their own, as directory sync sets it.
+    const added = await manager.query(
+      `INSERT INTO user_departments (user_id, department_id, title)
+       SELECT u.id, $1, u.title FROM users u WHERE u.id = ANY($2::uuid[])
+       ON CONFLICT (user_id, department_id) DO NOTHING RETURNING user_id`,
+      [departmentId, memberIds],
+    );
+    if (affected(removed) + affected(added) > 0) {
+      await manager.query('UPDATE departments SET updated_at = now() WHERE id = $1', [
+        departmentId,
+      ]);
+    }
+  }
+
+  private async refuseTaken(
+    manager: EntityManager,
+    orgId: string,
+    fields: ScimGroupFields,
+    self: string,
+  ): Promise<void> {
+    if (!fields.externalId) {
+      return;
+    }
+    // Served by departments_org_source_key.
+    const [holder] = await manager.query(
+      'SELECT id FROM departments WHERE org_id = $1 AND source_id = $2 AND id <> $3',
+      [orgId, fields.externalId, self],
+    );
+    if (holder) {
+      throw ScimError.uniqueness(`The externalId "${fields.externalId}" is already in use.`);
+    }
+  }
+
+  private async write(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    try {
+      await this.dataSource.transaction(work);
+    } catch (error) {
+      if (violatedUniqueConstraint(error) === 'departments_org_source_key') {
+        throw ScimError.uniqueness('The externalId is already in use.');
+      }
+      throw error;
+    }
+  }
+
+  private async find(
+    manager: EntityManager,
+    orgId: string,
+    id: string,
+    forUpdate: boolean,
+  ): Promise<ScimGroupRow> {
+    const rows: RawGroupRow[] = isUuid(id)
+      ? await manager.query(
+          `SELECT ${ROW_COLUMNS} FROM departments d WHERE d.id = $1 AND d.org_id = $2${
+            forUpdate ? ' FOR UPDATE' : ''
+          }`,
+          [id, orgId],
+        )
+      : [];
+    if (!rows[0]) {
+      throw ScimError.notFound('Group', id);
+    }
+
+    return toRow(rows[0]);
+  }
+
+  private async represent(
+    manager: EntityManager,
+    row: ScimGroupRow,
+    baseUrl: string,
+    withMembers: boolean,
+  ): Promise<ScimResource> {
+    const members = withMembers ? await this.membersOf(manager, [row.id]) : new Map();
+
+    return toScimGroup(row, members.get(row.id) ?? [], baseUrl);
+  }
+
+  private async membersOf(
+    manager: EntityManager,
+    ids: string[],
+  ): Promise<Map<string, MemberRef[]>> {
+    const members = new Map<string, MemberRef[]>();
+    if (ids.length === 0) {
+      return members;
+    }
+    // Served by user_departments_department_idx.
+    const rows: { department_id: string; id: string; display_name: string }[] = await manager.query(
+      `SELECT ud.department_id, u.id, u.display_name FROM user_departments ud
+         JOIN users u ON u.id = ud.user_id
+        WHERE ud.department_id = ANY($1::uuid[]) AND u.scim_deleted_at IS NULL
+        ORDER BY u.created_at, u.id`,
+      [ids],
+    );
+    for (const row of rows) {
+      members.set(row.department_id, [
+        ...(members.get(row.department_id) ?? []),
+        { id: row.id, displayName: row.display_name },
+      ]);
+    }
+
+    return members;
+  }
+
+  private async count(orgId: string, filter: ScimFilter | undefined): Promise<number> {
+    const compiled = filter
+      ? filterToSql(filter, GROUP_COLUMNS, 2)
+      : { sql: 'true', parameters: [] };
+    const [row]: { total: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS total FROM departments d WHERE d.org_id = $1 AND ${compiled.sql}`,
+      [orgId, ...compiled.parameters],
+    );
+
+    return Number(row.total);
+  }
+}
+
+interface RawGroupRow {
+  id: string;
+  org_id: string;
+  parent_id: string | null;
+  name: string;
+  source_id: string;
+  path: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toRow(raw: RawGroupRow): ScimGroupRow {
+  return {
+    id: raw.id,
+    orgId: raw.org_id,
+    parentId: raw.parent_id,
+    name: raw.name,
+    sourceId: raw.source_id,
+    path: raw.path,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+  };
+}
+
+function membersColumn() {
+  return {
+    expression: '',
+    type: 'string' as const,
+    caseExact: false,
+    // Served by user_departments_department_idx.
+    exists: (condition: string) =>
+      `EXISTS (SELECT 1 FROM user_departments ud, LATERAL (SELECT ud.user_id::text AS x) AS v
+                WHERE ud.department_id = d.id AND ${condition})`,
+  };
+}
+
+/**
+ * Rows a statement through manager.query touched: TypeORM answers [rows, count] for DELETE
+ * and UPDATE, and the returned rows for INSERT ... RETURNING.
+ */
+function affected(result: unknown): number {
+  if (!Array.isArray(result)) {
+    return 0;
+  }
+
+  return typeof result[1] === 'number' && Array.isArray(result[0]) ? result[1] : result.length;
+}
