@@ -10,9 +10,12 @@ import {
   toServiceConfig,
 } from '@confer/config';
 
+import { AuditConfig, auditVariables, toAuditConfig } from './audit/audit.config';
+
 const APP = 'auth-2fa';
 
 const schema = serviceConfigSchema(APP, {
+  ...auditVariables,
   CONTACTS_GRPC_URL: hostPortVar(defaultGrpcUrl('contacts')),
   AUTH_ISSUER: z.string().min(1).default('confer-auth'),
   AUTH_AUDIENCE: z.string().min(1).default('confer-api'),
@@ -20,6 +23,7 @@ const schema = serviceConfigSchema(APP, {
 });
 
 export interface AuthConfig extends ServiceConfig {
+  audit: AuditConfig;
   contactsGrpcUrl: string;
   tokens: {
     /** `iss` of every token, and what verifiers expect. */
@@ -37,6 +41,7 @@ export function loadAuthConfig(env?: Record<string, string | undefined>): AuthCo
 
   return {
     ...toServiceConfig(APP, vars),
+    audit: toAuditConfig(vars),
     contactsGrpcUrl: vars.CONTACTS_GRPC_URL,
     tokens: {
       issuer: vars.AUTH_ISSUER,
