@@ -30,6 +30,8 @@ const schema = z.object({
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** Shortest interval between two JWKS refreshes caused by unknown key ids. */
   AUTH_JWKS_REFRESH_SECONDS: countVar(30),
+  /** Verified tokens remembered by hash until they expire: a repeated token skips the RSA check. */
+  AUTH_TOKEN_CACHE_ENTRIES: countVar(10_000),
   /** Sustained client frames per second a WebSocket may send before it is closed. */
   LIVE_FRAMES_PER_SECOND: countVar(50),
   /** Changes replayed on resume before the client is told to resync over HTTP. */
@@ -45,7 +47,7 @@ export interface GatewayConfig {
   redis: { url: string };
   grpc: { messaging: string; discussion: string; contacts: string; auth: string };
   http: { bodyLimitBytes: number };
-  auth: { clockToleranceSeconds: number; jwksRefreshMs: number };
+  auth: { clockToleranceSeconds: number; jwksRefreshMs: number; tokenCacheEntries: number };
   live: {
     framesPerSecond: number;
     replayLimit: number;
@@ -77,6 +79,7 @@ export function loadGatewayConfig(env?: Record<string, string | undefined>): Gat
     auth: {
       clockToleranceSeconds: vars.AUTH_CLOCK_TOLERANCE_SECONDS,
       jwksRefreshMs: vars.AUTH_JWKS_REFRESH_SECONDS * 1000,
+      tokenCacheEntries: vars.AUTH_TOKEN_CACHE_ENTRIES,
     },
     live: {
       framesPerSecond: vars.LIVE_FRAMES_PER_SECOND,

@@ -11,7 +11,10 @@ const REALM = 'https://sso.corp.example/realms/corp';
 class RecordingVerifier implements TokenVerifier {
   readonly seen: string[] = [];
 
-  constructor(private readonly issuer: VerifiedToken['issuer']) {}
+  constructor(
+    private readonly issuer: VerifiedToken['issuer'],
+    private readonly expiresAt = 60_000,
+  ) {}
 
   async verify(token: string): Promise<VerifiedToken> {
     this.seen.push(token);
@@ -21,7 +24,7 @@ class RecordingVerifier implements TokenVerifier {
       orgId: 'o',
       roles: [],
       sessionId: 's',
-      expiresAt: 0,
+      expiresAt: this.expiresAt,
       issuer: this.issuer,
     };
   }
@@ -40,11 +43,15 @@ describe(IssuerRouter.name, () => {
   let builtIn: RecordingVerifier;
   let keycloak: RecordingVerifier;
   let router: IssuerRouter;
+  const now = { value: 0 };
 
   beforeEach(() => {
     builtIn = new RecordingVerifier('confer');
     keycloak = new RecordingVerifier('keycloak');
-    router = new IssuerRouter(builtIn, [{ issuer: REALM, verifier: keycloak }]);
+    router = new IssuerRouter(builtIn, [{ issuer: REALM, verifier: keycloak }], {
+      builtInCacheEntries: 2,
+      now: () => now.value,
+    });
   });
 
   it('sends a token of the configured realm to its verifier only', async () => {
@@ -69,6 +76,42 @@ describe(IssuerRouter.name, () => {
     expect(keycloak.seen).toEqual([]);
   });
 
+  it('remembers a verified built-in token until it expires', async () => {
+    const token = await tokenFrom('https://confer.test/issuer');
+
+    await router.verify(token);
+    now.value = 59_999;
+    await router.verify(token);
+    now.value = 60_000;
+    await router.verify(token);
+
+    expect(builtIn.seen).toEqual([token, token]);
+    now.value = 0;
+  });
+
+  it('never remembers a refusal', async () => {
+    const refusing: TokenVerifier = {
+      verify: jest.fn(async () => {
+        throw new ConferError('unauthenticated', 'auth.token_invalid', 'no');
+      }),
+    };
+    const plain = new IssuerRouter(refusing, [], { builtInCacheEntries: 10 });
+
+    await expect(plain.verify('t')).rejects.toMatchObject({ code: 'auth.token_invalid' });
+    await expect(plain.verify('t')).rejects.toMatchObject({ code: 'auth.token_invalid' });
+    expect(refusing.verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('remembers at most the configured number of tokens, dropping the oldest', async () => {
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((iss) => tokenFrom(iss)));
+
+    for (const token of [a, b, c, c, a]) {
+      await router.verify(token);
+    }
+
+    expect(builtIn.seen).toEqual([a, b, c, a]);
+  });
+
   it('refuses a token it cannot decode without asking either verifier', async () => {
     const refusal = router.verify('not.a.jwt');
 
@@ -78,7 +121,7 @@ describe(IssuerRouter.name, () => {
   });
 
   it('leaves every token to the built-in verifier when no realm is configured', async () => {
-    const plain = new IssuerRouter(builtIn, []);
+    const plain = new IssuerRouter(builtIn, [], { builtInCacheEntries: 10 });
 
     await plain.verify('anything');
 

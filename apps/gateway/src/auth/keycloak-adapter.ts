@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Logger } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader, JWTPayload, ProtectedHeaderParameters } from 'jose';
 import KeycloakConnect from 'keycloak-connect';
@@ -18,6 +20,8 @@ export interface KeycloakAdapterOptions {
   /** Keys older than this are fetched again before the next verification. */
   jwksMaxAgeMs: number;
   jwksTimeoutMs: number;
+  /** How many verified tokens are remembered (by hash, until they expire). */
+  tokenCacheEntries: number;
 }
 
 /** The claims of a verified Keycloak access token that Confer uses. */
@@ -61,6 +65,11 @@ interface GrantManager {
  * so that a burst of tokens naming an unknown `kid` causes one fetch, at most
  * once per refresh interval, and so that keycloak-connect never reaches its own
  * fetch path, which writes to the console when it is throttled.
+ *
+ * A verified token is remembered by its SHA-256 until it expires (bounded,
+ * oldest first out), so a client's repeated requests cost a hash and a map
+ * look-up instead of keycloak-connect's key conversion and RSA check. A
+ * remembered token is still refused once its key leaves the realm's set.
  */
 export class KeycloakAdapter {
   private readonly logger = new Logger(KeycloakAdapter.name);
@@ -69,6 +78,8 @@ export class KeycloakAdapter {
   private loadedAt = Number.NEGATIVE_INFINITY;
   private lastFetchAt = Number.NEGATIVE_INFINITY;
   private fetching?: Promise<void>;
+  /** Verified tokens by SHA-256, oldest first: a client sends the same token many times. */
+  private readonly verified = new Map<string, { claims: KeycloakClaims; kid: string }>();
 
   constructor(
     private readonly options: KeycloakAdapterOptions,
@@ -93,6 +104,11 @@ export class KeycloakAdapter {
   }
 
   async verify(token: string): Promise<KeycloakClaims> {
+    const hash = createHash('sha256').update(token).digest('base64');
+    const remembered = this.remembered(hash);
+    if (remembered) {
+      return remembered;
+    }
     const { header, payload } = decode(token);
     this.checkClaims(payload);
     await this.ensureKey(header.kid!);
@@ -103,13 +119,44 @@ export class KeycloakAdapter {
       // Every claim it checks passed above and its key is cached: the signature is what failed.
       throw AuthError.invalidToken('signature');
     }
+    const claims = claimsOf(payload);
+    this.remember(hash, claims, header.kid!);
 
-    return claimsOf(payload);
+    return claims;
   }
 
   /** The realm's keys now, e.g. to warm the cache at start; failures propagate. */
   async refreshKeys(): Promise<void> {
     await this.fetchKeys();
+  }
+
+  /**
+   * A token verified before, while it has not expired and the key that signed
+   * it is still the realm's and fresh. Anything else goes through the whole
+   * check again, which refuses it with the right reason.
+   */
+  private remembered(hash: string): KeycloakClaims | undefined {
+    const entry = this.verified.get(hash);
+    if (!entry) {
+      return undefined;
+    }
+    const fresh = this.now() - this.loadedAt < this.options.jwksMaxAgeMs;
+    if (entry.claims.expiresAt > this.now() && fresh && this.knownKids.has(entry.kid)) {
+      return entry.claims;
+    }
+    this.verified.delete(hash);
+
+    return undefined;
+  }
+
+  private remember(hash: string, claims: KeycloakClaims, kid: string): void {
+    if (this.verified.size >= this.options.tokenCacheEntries) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) {
+        this.verified.delete(oldest);
+      }
+    }
+    this.verified.set(hash, { claims, kid });
   }
 
   private checkClaims(payload: JWTPayload & Record<string, unknown>): void {

@@ -28,6 +28,8 @@ export const keycloakVariables = {
   /** Keys older than this are fetched again before use, so a removed key stops working. */
   KEYCLOAK_JWKS_MAX_AGE_SECONDS: countVar(600),
   KEYCLOAK_JWKS_TIMEOUT_SECONDS: countVar(5),
+  /** Verified Keycloak tokens remembered (by hash, until expiry) so repeats skip the RSA check. */
+  KEYCLOAK_TOKEN_CACHE_ENTRIES: countVar(10_000),
   /** How long an e-mail address → directory user answer is reused. */
   KEYCLOAK_USER_CACHE_SECONDS: countVar(30),
 };
@@ -45,6 +47,7 @@ export interface KeycloakConfig {
   jwksRefreshMs: number;
   jwksMaxAgeMs: number;
   jwksTimeoutMs: number;
+  tokenCacheEntries: number;
   userCacheMs: number;
 }
 
@@ -74,6 +77,7 @@ export function toKeycloakConfig(vars: KeycloakVars): KeycloakConfig | undefined
     jwksRefreshMs: vars.KEYCLOAK_JWKS_REFRESH_SECONDS * 1000,
     jwksMaxAgeMs: vars.KEYCLOAK_JWKS_MAX_AGE_SECONDS * 1000,
     jwksTimeoutMs: vars.KEYCLOAK_JWKS_TIMEOUT_SECONDS * 1000,
+    tokenCacheEntries: vars.KEYCLOAK_TOKEN_CACHE_ENTRIES,
     userCacheMs: vars.KEYCLOAK_USER_CACHE_SECONDS * 1000,
   };
 }

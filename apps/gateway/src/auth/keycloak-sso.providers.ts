@@ -41,8 +41,14 @@ export const keycloakProviders: Provider[] = [
   },
   {
     provide: TOKEN_VERIFIER,
-    inject: [BUILT_IN_VERIFIER, KEYCLOAK_VERIFIER],
-    useFactory: (builtIn: TokenVerifier, keycloak: KeycloakTokenVerifier | null) =>
-      new IssuerRouter(builtIn, keycloak ? [{ issuer: keycloak.issuer, verifier: keycloak }] : []),
+    inject: [BUILT_IN_VERIFIER, KEYCLOAK_VERIFIER, GATEWAY_CONFIG],
+    useFactory: (
+      builtIn: TokenVerifier,
+      keycloak: KeycloakTokenVerifier | null,
+      config: GatewayConfig,
+    ) =>
+      new IssuerRouter(builtIn, keycloak ? [{ issuer: keycloak.issuer, verifier: keycloak }] : [], {
+        builtInCacheEntries: config.auth.tokenCacheEntries,
+      }),
   },
 ];

@@ -62,6 +62,7 @@ describe(KeycloakTokenVerifier.name, () => {
     jwksRefreshMs: REFRESH_MS,
     jwksMaxAgeMs: 600_000,
     jwksTimeoutMs: 2_000,
+    tokenCacheEntries: 100,
   });
 
   beforeEach(async () => {
@@ -154,6 +155,17 @@ describe(KeycloakTokenVerifier.name, () => {
 
     expect(error).toMatchObject({ code: 'auth.token_expired' });
     expect(error.httpStatus).toBe(401);
+  });
+
+  it('refuses a token verified before once it has expired', async () => {
+    const token = await realm.issue(ALICE, { exp: Math.floor(Date.now() / 1000) + 1 });
+    await verifier.verify(token);
+
+    await sleep(1_100 - (Date.now() % 1000) + 50);
+
+    await expect(failureOf(verifier.verify(token))).resolves.toMatchObject({
+      code: 'auth.token_expired',
+    });
   });
 
   it('refuses a token that is not valid yet, beyond the clock tolerance', async () => {
