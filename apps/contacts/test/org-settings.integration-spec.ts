@@ -223,12 +223,10 @@ describe(OrgSettingsService.name, () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ orgId, actorId: adminPerson, action: 'settings.changed' });
     expect(JSON.parse(events[0].detailsJson as string)).toEqual({
-      keys: ['groupCreation', 'twoFactorRequired'],
+      keys: ['groupCreationPolicy', 'groupCreationDepartmentIds', 'twoFactorRequired'],
       changes: {
-        groupCreation: {
-          from: { policy: 'everyone', departmentIds: [] },
-          to: { policy: 'departments', departmentIds: [sales] },
-        },
+        groupCreationPolicy: { from: 'everyone', to: 'departments' },
+        groupCreationDepartmentIds: { from: [], to: [sales] },
         twoFactorRequired: { from: false, to: true },
       },
     });

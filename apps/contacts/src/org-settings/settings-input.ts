@@ -31,8 +31,11 @@ export interface OrgSettingsPatch {
   twoFactorRequired?: boolean;
 }
 
+/** A setting as the audit trail names it: the OrgSettings field, the same in every service. */
+export type SettingKey = 'groupCreationPolicy' | 'groupCreationDepartmentIds' | 'twoFactorRequired';
+
 export interface SettingsChange {
-  key: keyof OrgSettingsValues;
+  key: SettingKey;
   from: unknown;
   to: unknown;
 }
@@ -101,14 +104,20 @@ function normaliseGroupCreation(input: {
   return { policy, departmentIds: [...new Set(ids.map((id) => id.toLowerCase()))].sort() };
 }
 
-/** The keys whose value differs, with old and new values, for the audit trail. */
+/** The settings whose value differs, with old and new values, for the audit trail. */
 export function settingsChanges(
   before: OrgSettingsValues,
   after: OrgSettingsValues,
 ): SettingsChange[] {
-  const keys = Object.keys(after) as (keyof OrgSettingsValues)[];
+  const flat = (values: OrgSettingsValues): Record<SettingKey, unknown> => ({
+    groupCreationPolicy: values.groupCreation.policy,
+    groupCreationDepartmentIds: values.groupCreation.departmentIds,
+    twoFactorRequired: values.twoFactorRequired,
+  });
+  const [from, to] = [flat(before), flat(after)];
+  const keys = Object.keys(to) as SettingKey[];
 
   return keys
-    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-    .map((key) => ({ key, from: before[key], to: after[key] }));
+    .filter((key) => JSON.stringify(from[key]) !== JSON.stringify(to[key]))
+    .map((key) => ({ key, from: from[key], to: to[key] }));
 }
