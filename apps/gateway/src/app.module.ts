@@ -5,6 +5,7 @@ import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events'
 import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
 
+import { AdminSettingsModule } from './admin-settings/admin-settings.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/public.decorator';
@@ -21,6 +22,7 @@ import {
 import { ServiceClientsModule } from './clients/service-clients.module';
 import { describeReadinessCheck } from './clients/service-readiness';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
+import { ContactCardsModule } from './contact-cards/contact-cards.module';
 import { ConversationsHttpController } from './conversations/conversations.http.controller';
 import { DirectoryHttpController } from './directory/directory.http.controller';
 import { DiscussionsHttpController } from './discussions/discussions.http.controller';
@@ -29,6 +31,7 @@ import { RedisModule } from './idempotency/redis.module';
 import { LiveGateway } from './live/live.gateway';
 import { MessagesHttpController } from './messages/messages.http.controller';
 import { MessagesService } from './messages/messages.service';
+import { MyContactsModule } from './my-contacts/my-contacts.module';
 import { RecentSessionsHttpController } from './recent-sessions/recent-sessions.http.controller';
 import { SyncHttpController } from './sync/sync.http.controller';
 import { TwoFactorHttpModule } from './two-factor/two-factor.module';
@@ -81,6 +84,9 @@ export class AppModule {
         AuthModule,
         TwoFactorHttpModule.forRoot(config),
         AuditModule.forRoot(config),
+        AdminSettingsModule,
+        ContactCardsModule,
+        MyContactsModule,
         health,
       ],
       controllers: [

@@ -41,6 +41,7 @@ export class ConversationsHttpController {
   @ApiCreatedResponse({ type: ConversationDto, description: 'The new group chat.' })
   @ApiIdempotencyKey()
   @ApiErrors({
+    403: ['conversation.group_creation_restricted', 'conversation.blocked'],
     422: [
       'conversation.unknown_users',
       'conversation.title_invalid',
@@ -70,7 +71,10 @@ export class ConversationsHttpController {
     type: ConversationDto,
     description: "The pair's one private chat, opened if new.",
   })
-  @ApiErrors({ 422: ['conversation.unknown_users', 'conversation.private_with_self'] })
+  @ApiErrors({
+    403: ['conversation.blocked'],
+    422: ['conversation.unknown_users', 'conversation.private_with_self'],
+  })
   async openPrivate(
     @CurrentCaller() caller: Caller,
     @Body() body: OpenPrivateConversationDto,
@@ -109,6 +113,7 @@ export class ConversationsHttpController {
   @ApiOkResponse({ type: ConversationDto })
   @ApiErrors({
     ...NOT_VISIBLE,
+    403: ['conversation.blocked'],
     422: [
       'conversation.unknown_users',
       'conversation.too_many_members',

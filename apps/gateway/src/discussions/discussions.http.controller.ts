@@ -20,6 +20,7 @@ export class DiscussionsHttpController {
   @ApiCreatedResponse({ type: DiscussionDto })
   @ApiIdempotencyKey()
   @ApiErrors({
+    403: ['conversation.group_creation_restricted', 'conversation.blocked'],
     422: ['discussion.invalid', 'conversation.unknown_users', 'conversation.too_many_members'],
   })
   async create(

@@ -36,6 +36,7 @@ export class MessagesHttpController {
     description: 'The clientMessageId was used before: the first result, unchanged.',
   })
   @ApiErrors({
+    403: ['message.blocked'],
     404: ['conversation.not_found'],
     413: ['request.too_large', 'message.too_large'],
     422: [
