@@ -94,6 +94,18 @@ export interface CompleteSecondFactorRequest {
   method: string;
 }
 
+export interface LoginWithSsoRequest {
+  /** The directory user the verified token maps to (by its verified e-mail address). */
+  userId: string;
+  deviceName: string;
+  clientIp: string;
+  /** The client's name or user agent, shown in the session list. */
+  client: string;
+  /** The token's issuer (the realm URL) and subject, for the log. */
+  issuer: string;
+  subject: string;
+}
+
 export interface SetPasswordRequest {
   userId: string;
   password: string;
@@ -149,6 +161,14 @@ export interface AuthServiceClient {
    */
 
   completeSecondFactor(request: CompleteSecondFactorRequest, metadata?: Metadata): Observable<TokenGrant>;
+
+  /**
+   * Platform only (the gateway, after verifying a token of the configured
+   * Keycloak realm): starts a session for the directory user the token maps to,
+   * with the same tokens, refresh and second factor as a password login.
+   */
+
+  loginWithSso(request: LoginWithSsoRequest, metadata?: Metadata): Observable<TokenGrant>;
 }
 
 /**
@@ -209,6 +229,17 @@ export interface AuthServiceController {
     request: CompleteSecondFactorRequest,
     metadata?: Metadata,
   ): Promise<TokenGrant> | Observable<TokenGrant> | TokenGrant;
+
+  /**
+   * Platform only (the gateway, after verifying a token of the configured
+   * Keycloak realm): starts a session for the directory user the token maps to,
+   * with the same tokens, refresh and second factor as a password login.
+   */
+
+  loginWithSso(
+    request: LoginWithSsoRequest,
+    metadata?: Metadata,
+  ): Promise<TokenGrant> | Observable<TokenGrant> | TokenGrant;
 }
 
 export function AuthServiceControllerMethods() {
@@ -224,6 +255,7 @@ export function AuthServiceControllerMethods() {
       "revokeSessions",
       "listRecentlyRevokedSessions",
       "completeSecondFactor",
+      "loginWithSso",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
