@@ -42,8 +42,8 @@ async function allPages(api: ApiClient, path: string, limit: number): Promise<Au
   let cursor: string | null = null;
   do {
     const separator = path.includes('?') ? '&' : '?';
-    const query = `${separator}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = expectStatus(await api.get<AuditPage>(`${path}${query}`), 200);
+    const query: string = `${separator}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page: AuditPage = expectStatus(await api.get<AuditPage>(`${path}${query}`), 200);
     expect(page.items.length).toBeLessThanOrEqual(limit);
     lines.push(...page.items);
     cursor = page.nextCursor;
