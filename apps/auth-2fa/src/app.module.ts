@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
 import { ServicePlatformModule } from '@confer/bootstrap';
+import { OutboxModule } from '@confer/events';
 import { GrpcClientModule, grpcReadinessCheck } from '@confer/grpc';
 
 import { AuditModule } from './audit/audit.module';
@@ -10,7 +11,10 @@ import { CredentialsModule } from './credentials/credentials.module';
 import { CONTACTS, ContactsClient } from './directory/contacts-client';
 import { ENTITIES } from './entities';
 import { LoginModule } from './login/login.module';
+import { MAIL_BRIDGE, MailBridgeClient } from './login/mail-bridge-client';
 import { MIGRATIONS } from './migrations';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 
 @Module({})
@@ -26,9 +30,12 @@ export class AppModule {
           migrations: MIGRATIONS,
           grpc: 'auth',
           readiness: {
-            inject: [CONTACTS],
-            // Login needs the directory: not ready while contacts does not answer.
-            useFactory: (contacts: ContactsClient) => [grpcReadinessCheck('contacts', contacts)],
+            inject: [CONTACTS, MAIL_BRIDGE],
+            // Login needs the directory and the mail check: not ready while either does not answer.
+            useFactory: (contacts: ContactsClient, mailBridge: MailBridgeClient) => [
+              grpcReadinessCheck('contacts', contacts),
+              grpcReadinessCheck('mail-bridge', mailBridge),
+            ],
           },
         }),
         GrpcClientModule.forRoot({
@@ -36,9 +43,17 @@ export class AppModule {
           url: config.contactsGrpcUrl,
           token: CONTACTS,
         }),
+        GrpcClientModule.forRoot({
+          service: 'mailbridge',
+          url: config.mailBridgeGrpcUrl,
+          token: MAIL_BRIDGE,
+        }),
+        OutboxModule.forRoot({ service: 'auth-2fa', prefix: config.nats.prefix }),
+        RateLimitsModule.forRoot(config.redis.url),
         SigningKeysModule,
         CredentialsModule,
         LoginModule,
+        SessionsModule,
         AuditModule.forRoot(config),
       ],
     };

@@ -23,6 +23,7 @@ import { databaseUrl } from '@confer/database';
 
 import { LoginService } from '../src/login/login.service';
 import { ContactsProcess, startContactsProcess } from './contacts-process';
+import { MailBridgeProcess, startMailBridgeProcess } from './mail-bridge-process';
 import { RunningAuth, startAuth } from './start-auth';
 
 jest.setTimeout(60_000);
@@ -45,8 +46,10 @@ async function verify(token: string, jwks: auth.Jwks) {
 describe(LoginService.name, () => {
   const contactsDatabase = uniqueDatabaseName('auth_it_contacts');
   const authDatabase = uniqueDatabaseName('auth_it');
+  const mailDatabase = uniqueDatabaseName('auth_it_mail');
   const prefix = uniqueToken('it');
   let contacts: ContactsProcess;
+  let mailBridge: MailBridgeProcess;
   let replicas: RunningAuth[] = [];
   let authClient: RunningAuth['client'];
   let orgId: string;
@@ -60,12 +63,20 @@ describe(LoginService.name, () => {
       NATS_URL: servers.natsUrl,
       NATS_PREFIX: prefix,
     });
+    mailBridge = await startMailBridgeProcess({
+      POSTGRES_URL: servers.postgresUrl,
+      DATABASE_NAME: mailDatabase,
+      NATS_URL: servers.natsUrl,
+      NATS_PREFIX: prefix,
+    });
     const env = {
       POSTGRES_URL: servers.postgresUrl,
       DATABASE_NAME: authDatabase,
       NATS_URL: servers.natsUrl,
       NATS_PREFIX: prefix,
+      REDIS_URL: servers.redisUrl,
       CONTACTS_GRPC_URL: contacts.grpcUrl,
+      MAIL_BRIDGE_GRPC_URL: mailBridge.grpcUrl,
       HTTP_PORT: '0',
     };
     // Two replicas starting at once on an empty database race to create the first key.
@@ -101,16 +112,26 @@ describe(LoginService.name, () => {
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.close()));
     await contacts?.stop();
+    await mailBridge?.stop();
     const nats = await connect({ servers: servers.natsUrl });
     const jsm = await nats.jetstreamManager();
-    await jsm.streams.delete(serviceStream(prefix, 'contacts').name).catch(() => undefined);
+    for (const service of ['contacts', 'auth-2fa', 'mail-bridge']) {
+      await jsm.streams.delete(serviceStream(prefix, service).name).catch(() => undefined);
+    }
     await nats.close();
     await dropDatabase(servers.postgresUrl, contactsDatabase);
     await dropDatabase(servers.postgresUrl, authDatabase);
+    await dropDatabase(servers.postgresUrl, mailDatabase);
   });
 
   function login(email: string, password: string) {
-    return authClient.login(system, { email, password, deviceName: 'test', clientIp: '127.0.0.1' });
+    return authClient.login(system, {
+      email,
+      password,
+      deviceName: 'test',
+      clientIp: '127.0.0.1',
+      client: 'jest',
+    });
   }
 
   it('issues a token that verifies against the JWKS, with the user in its claims', async () => {
@@ -120,7 +141,7 @@ describe(LoginService.name, () => {
 
     expect(grant).toMatchObject({
       tokenType: 'Bearer',
-      expiresIn: 3600,
+      expiresIn: 900,
       userId: users.alice,
       orgId,
     });
@@ -135,7 +156,7 @@ describe(LoginService.name, () => {
     });
     expect(payload.sid).toEqual(expect.any(String));
     expect(payload.jti).toEqual(expect.any(String));
-    expect(payload.exp! - payload.iat!).toBe(3600);
+    expect(payload.exp! - payload.iat!).toBe(900);
   });
 
   it.each([
@@ -227,7 +248,9 @@ describe(LoginService.name, () => {
         DATABASE_NAME: authDatabase,
         NATS_URL: servers.natsUrl,
         NATS_PREFIX: prefix,
+        REDIS_URL: servers.redisUrl,
         CONTACTS_GRPC_URL: contacts.grpcUrl,
+        MAIL_BRIDGE_GRPC_URL: mailBridge.grpcUrl,
         HTTP_PORT: '0',
       });
       try {
@@ -236,6 +259,7 @@ describe(LoginService.name, () => {
           password: 'alice-password',
           deviceName: '',
           clientIp: '',
+          client: '',
         });
         const kid = decodeProtectedHeader(grant.accessToken).kid;
 

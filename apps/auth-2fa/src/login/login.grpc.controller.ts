@@ -5,6 +5,7 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { callerFromMetadata } from '@confer/grpc';
 import { auth } from '@confer/proto';
 
+import { toTokenGrant } from '../sessions/sessions.grpc.controller';
 import { LoginService } from './login.service';
 
 @Controller()
@@ -13,6 +14,18 @@ export class LoginGrpcController implements Pick<auth.AuthServiceController, 'lo
 
   @GrpcMethod('AuthService', 'login')
   async login(request: auth.LoginRequest, metadata: Metadata): Promise<auth.TokenGrant> {
-    return this.logins.login(callerFromMetadata(metadata), request.email, request.password);
+    const grant = await this.logins.login(
+      callerFromMetadata(metadata),
+      request.email,
+      request.password,
+      {
+        deviceName: request.deviceName,
+        client: request.client,
+        ip: request.clientIp,
+        trustedDeviceToken: request.trustedDeviceToken,
+      },
+    );
+
+    return toTokenGrant(grant);
   }
 }

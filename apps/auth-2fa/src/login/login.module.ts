@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 
 import { CredentialsModule } from '../credentials/credentials.module';
-import { TokensModule } from '../tokens/tokens.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { LoginGrpcController } from './login.grpc.controller';
 import { LoginService } from './login.service';
+import { LoginThrottle } from './login-throttle';
 
 @Module({
-  imports: [CredentialsModule, TokensModule],
+  imports: [CredentialsModule, SessionsModule],
   controllers: [LoginGrpcController],
-  providers: [LoginService],
+  providers: [LoginService, LoginThrottle],
 })
 export class LoginModule {}

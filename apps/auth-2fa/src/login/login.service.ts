@@ -2,24 +2,34 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { AuthError, ConferError } from '@confer/errors';
 import { Caller, SYSTEM_USER_ID, systemCaller } from '@confer/grpc';
-import { contacts } from '@confer/proto';
+import { contacts, mailbridge } from '@confer/proto';
 
 import { CredentialsService } from '../credentials/credentials.service';
 import { CONTACTS, ContactsClient } from '../directory/contacts-client';
-import { TokenIssuerService } from '../tokens/token-issuer.service';
+import { SessionGrant, SessionsService } from '../sessions/sessions.service';
+import { SignInService } from '../two-factor/sign-in.service';
+import { LoginError } from './login.errors';
+import { LoginThrottle } from './login-throttle';
+import { MAIL_BRIDGE, MailBridgeClient } from './mail-bridge-client';
 
-export interface LoginGrant {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  userId: string;
-  orgId: string;
+/** Where a login comes from, recorded on its session. */
+export interface LoginOrigin {
+  deviceName: string;
+  client: string;
+  ip: string;
+  /** A trusted-device credential from an earlier second factor, or empty. */
+  trustedDeviceToken?: string;
 }
 
+type PasswordCheck = 'ok' | 'wrong' | 'no_user' | 'disabled';
+
 /**
- * Local-password login. Unknown addresses, wrong passwords and disabled
- * users all get auth.bad_credentials after the same amount of hashing, so the
- * answer does not reveal which addresses have accounts.
+ * Login with an address and a password. When the address's domain has a mail
+ * server (mail-bridge knows it), the password is the mailbox password or a
+ * mail app password, checked with one IMAP LOGIN; otherwise it is the local
+ * password. Unknown addresses, wrong passwords and disabled users all get
+ * auth.bad_credentials, so the answer does not tell which addresses have
+ * accounts. Failed attempts earn growing delays (LoginThrottle).
  */
 @Injectable()
 export class LoginService {
@@ -27,35 +37,114 @@ export class LoginService {
 
   constructor(
     @Inject(CONTACTS) private readonly contacts: ContactsClient,
+    @Inject(MAIL_BRIDGE) private readonly mailBridge: MailBridgeClient,
     private readonly credentials: CredentialsService,
-    private readonly tokens: TokenIssuerService,
+    private readonly sessions: SessionsService,
+    private readonly throttle: LoginThrottle,
+    private readonly secondFactor: SignInService,
   ) {}
 
-  async login(caller: Caller, email: string, password: string): Promise<LoginGrant> {
+  async login(
+    caller: Caller,
+    email: string,
+    password: string,
+    origin: LoginOrigin,
+  ): Promise<SessionGrant> {
+    const wait = await this.throttle.retryAfter(email, origin.ip);
+    if (wait > 0) {
+      this.logger.log({ ip: origin.ip, retryAfterSeconds: wait }, 'login refused while delayed');
+      throw LoginError.tooManyAttempts(wait);
+    }
     const user = await this.findUser(email, caller.correlationId);
-    const passwordMatches = await this.credentials.verify(user?.id, password);
-    if (!user || !passwordMatches || user.status !== contacts.UserStatus.USER_STATUS_ACTIVE) {
-      const reason = !user ? 'unknown address' : !passwordMatches ? 'wrong password' : 'disabled';
-      this.logger.log({ userId: user?.id, reason }, 'login refused');
+    const { check, method } = await this.checkPassword(caller, user, email, password);
+    if (check !== 'ok' || !user) {
+      await this.throttle.recordFailure(email, origin.ip);
+      const reason = check === 'no_user' ? await this.unknownReason(caller, email) : check;
+      this.logger.log({ userId: user?.id, reason, method, ip: origin.ip }, 'login refused');
       throw AuthError.badCredentials();
     }
-    const token = await this.tokens.issue({
+    await this.throttle.recordSuccess(email, origin.ip);
+    const decision = await this.secondFactor.decide({
+      userId: user.id,
+      orgId: user.orgId,
+      trustedDeviceToken: origin.trustedDeviceToken ?? '',
+      clientIp: origin.ip,
+    });
+    const grant = await this.sessions.start({
       userId: user.id,
       orgId: user.orgId,
       roles: user.roles,
+      deviceName: origin.deviceName,
+      client: origin.client,
+      ip: origin.ip,
+      // RFC 8176 `swk`: a trusted device's key stood in for the second factor.
+      amr: decision.trustedDeviceId ? ['pwd', 'swk'] : ['pwd'],
+      secondFactor: decision.secondFactor,
     });
     this.logger.log(
-      { userId: user.id, orgId: user.orgId, sessionId: token.sessionId },
+      { userId: user.id, orgId: user.orgId, sessionId: grant.sessionId, method },
       'login succeeded',
     );
 
-    return {
-      accessToken: token.accessToken,
-      tokenType: 'Bearer',
-      expiresIn: token.expiresIn,
-      userId: user.id,
-      orgId: user.orgId,
-    };
+    return grant;
+  }
+
+  /**
+   * Checks the password the way the user's domain asks for. A mail server that
+   * cannot be reached fails the login with mail.server_unavailable (not a
+   * failed attempt: the password was never checked).
+   */
+  private async checkPassword(
+    caller: Caller,
+    user: contacts.User | undefined,
+    email: string,
+    password: string,
+  ): Promise<{ check: PasswordCheck; method: 'mail' | 'local' }> {
+    const active = user?.status === contacts.UserStatus.USER_STATUS_ACTIVE;
+    if (user && active) {
+      const { result } = await this.mailBridge.checkCredentials(this.platform(caller), {
+        email: user.email || email,
+        password,
+      });
+      if (result === mailbridge.CredentialCheck.CREDENTIAL_CHECK_OK) {
+        return { check: 'ok', method: 'mail' };
+      }
+      if (result === mailbridge.CredentialCheck.CREDENTIAL_CHECK_BAD_CREDENTIALS) {
+        return { check: 'wrong', method: 'mail' };
+      }
+    }
+    // No mail server for the domain (or no usable user): the local password.
+    // Without a user a dummy hash is still spent, so the time taken does not
+    // tell whether the address exists.
+    const matches = await this.credentials.verify(user?.id, password);
+    if (!user) {
+      return { check: 'no_user', method: 'local' };
+    }
+    if (!active) {
+      return { check: 'disabled', method: 'local' };
+    }
+
+    return { check: matches ? 'ok' : 'wrong', method: 'local' };
+  }
+
+  /** For the log only: whether anyone could sign in with this address's domain at all. */
+  private async unknownReason(caller: Caller, email: string): Promise<string> {
+    const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+    try {
+      await this.mailBridge.getMailDomain(this.platform(caller), { domain });
+
+      return 'unknown address';
+    } catch (error) {
+      if (error instanceof ConferError && error.code === 'mail.domain_not_found') {
+        return 'unknown address in a domain without a mail server';
+      }
+
+      return 'unknown address';
+    }
+  }
+
+  private platform(caller: Caller): Caller {
+    return systemCaller(SYSTEM_USER_ID, caller.correlationId);
   }
 
   /** The directory's user for this address, or undefined; other failures (contacts down) propagate. */

@@ -13,7 +13,7 @@ import { TokenIssuerService } from './token-issuer.service';
 
 describe(TokenIssuerService.name, () => {
   const config = loadAuthConfig({ AUTH_ISSUER: 'test-issuer', ACCESS_TOKEN_TTL_SECONDS: '600' });
-  const subject = { userId: 'user-1', orgId: 'org-1', roles: ['org_admin'] };
+  const subject = { userId: 'user-1', orgId: 'org-1', roles: ['org_admin'], sessionId: 's-1' };
   let issuer: TokenIssuerService;
   let jwks: ReturnType<typeof createLocalJWKSet>;
   let kid: string;
@@ -41,17 +41,33 @@ describe(TokenIssuerService.name, () => {
     expect(payload.exp! - payload.iat!).toBe(600);
   });
 
-  it('gives every token a new session id and token id', async () => {
+  it("carries the session's id in sid and gives every token its own token id", async () => {
     const first = await issuer.issue(subject);
     const second = await issuer.issue(subject);
     const claims = await Promise.all(
       [first, second].map(async (token) => (await jwtVerify(token.accessToken, jwks)).payload),
     );
 
-    expect(claims[0].sid).toBe(first.sessionId);
-    expect(claims[0].sid).not.toBe(claims[1].sid);
+    expect(first.sessionId).toBe('s-1');
+    expect(claims[0].sid).toBe('s-1');
+    expect(claims[1].sid).toBe('s-1');
     expect(claims[0].jti).toEqual(expect.any(String));
     expect(claims[0].jti).not.toBe(claims[1].jti);
+  });
+
+  it('marks the token of a session that owes its second factor, with the methods so far', async () => {
+    const { accessToken } = await issuer.issue({ ...subject, amr: ['pwd'], mfa: 'pending' });
+    const { payload } = await jwtVerify(accessToken, jwks);
+
+    expect(payload).toMatchObject({ amr: ['pwd'], mfa: 'pending' });
+  });
+
+  it('leaves mfa out once nothing is owed', async () => {
+    const { accessToken } = await issuer.issue({ ...subject, amr: ['pwd', 'otp'] });
+    const { payload } = await jwtVerify(accessToken, jwks);
+
+    expect(payload.amr).toEqual(['pwd', 'otp']);
+    expect(payload).not.toHaveProperty('mfa');
   });
 
   it('is refused by a verifier expecting another audience', async () => {

@@ -10,6 +10,15 @@ export interface TokenSubject {
   userId: string;
   orgId: string;
   roles: string[];
+  /** The login session the token belongs to. */
+  sessionId: string;
+  /** RFC 8176 authentication methods, e.g. `['pwd']`, `['pwd', 'otp']`. */
+  amr?: string[];
+  /**
+   * What the session still owes, when it owes something: `pending` (a second
+   * factor). The gateway's session gate limits such tokens.
+   */
+  mfa?: string;
 }
 
 export interface IssuedToken {
@@ -21,7 +30,8 @@ export interface IssuedToken {
 /**
  * Signs access tokens of the shape every Confer token has, whoever issued it:
  * `sub` the user, `org` their organisation, `roles`, `sid` the login session,
- * with `iss`, `aud`, `iat`, `exp` and a unique `jti`; the header names the key.
+ * `amr` and, while a second factor is owed, `mfa`, with `iss`, `aud`, `iat`,
+ * `exp` and a unique `jti`; the header names the key.
  */
 @Injectable()
 export class TokenIssuerService {
@@ -34,11 +44,13 @@ export class TokenIssuerService {
     const { kid, privateKey } = await this.signingKeys.activeKey();
     const { issuer, audience, ttlSeconds } = this.config.tokens;
     const issuedAt = Math.floor(now.getTime() / 1000);
-    const sessionId = randomUUID();
+    const sessionId = subject.sessionId;
     const accessToken = await new SignJWT({
       org: subject.orgId,
       roles: subject.roles,
       sid: sessionId,
+      ...(subject.amr && subject.amr.length > 0 ? { amr: subject.amr } : {}),
+      ...(subject.mfa ? { mfa: subject.mfa } : {}),
     })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: 'JWT' })
       .setIssuer(issuer)
