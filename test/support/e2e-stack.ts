@@ -9,6 +9,7 @@ import {
   seedDemo,
   StackApp,
   startStack,
+  StartStackOptions,
 } from '@confer/stack';
 import { testServers, uniqueToken } from '@confer/testing';
 
@@ -31,7 +32,9 @@ export interface E2eStack {
  * organisation seeded. `stop()` stops the apps and removes the run's
  * databases and streams.
  */
-export async function startE2eStack(): Promise<E2eStack & { stop(): Promise<void> }> {
+export async function startE2eStack(
+  options: Pick<StartStackOptions, 'appEnv'> = {},
+): Promise<E2eStack & { stop(): Promise<void> }> {
   const servers = testServers();
   const prefix = uniqueToken('e2e');
   const stateDir = join(REPO_ROOT, '.confer', 'e2e', prefix);
@@ -42,6 +45,7 @@ export async function startE2eStack(): Promise<E2eStack & { stop(): Promise<void
     portOffset: await findFreePortOffset(),
     stateDir,
     logLevel: 'debug',
+    appEnv: options.appEnv,
   });
   const stop = async () => {
     await control.stop();
@@ -97,14 +101,20 @@ export function sharedStack(): E2eStack | undefined {
  * Specs that crash or restart apps ask for their own (`{ own: true }`) so
  * they never disturb others.
  */
-export function useStack(options: { own?: boolean } = {}): () => E2eStack {
+export function useStack(
+  options: {
+    own?: boolean;
+    /** For a stack of its own: settings added to apps' environments, read when it starts. */
+    appEnv?: () => StartStackOptions['appEnv'];
+  } = {},
+): () => E2eStack {
   let current: E2eStack | undefined;
   let stopOwn: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     current = options.own ? undefined : sharedStack();
     if (!current) {
-      const started = await startE2eStack();
+      const started = await startE2eStack({ appEnv: options.appEnv?.() });
       current = started;
       stopOwn = started.stop;
     }

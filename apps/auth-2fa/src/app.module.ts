@@ -16,6 +16,7 @@ import { MIGRATIONS } from './migrations';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
+import { SsoModule } from './sso/sso.module';
 
 @Module({})
 export class AppModule {
@@ -54,6 +55,7 @@ export class AppModule {
         CredentialsModule,
         LoginModule,
         SessionsModule,
+        SsoModule,
         AuditModule.forRoot(config),
       ],
     };

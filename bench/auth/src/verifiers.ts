@@ -62,6 +62,7 @@ export async function keycloakSubject(count: number): Promise<Subject> {
     findUserByEmail: async (_caller: unknown, request: { email: string }) => ({
       id: userId(Number(request.email.split('@')[0].slice(1))),
       orgId: ORG_ID,
+      roles: [],
       status: 'USER_STATUS_ACTIVE',
     }),
   } as unknown as ContactsClient;

@@ -34,6 +34,8 @@ export interface StartStackOptions extends ServerAddresses {
   apps?: AppName[];
   /** How long all apps together may take to answer /health/ready. */
   readyTimeoutMs?: number;
+  /** Settings added to (or overriding) one app's environment, e.g. the gateway's Keycloak realm. */
+  appEnv?: Partial<Record<AppName, Record<string, string>>>;
 }
 
 export interface StackApp {
@@ -81,7 +83,12 @@ export async function startStack(options: StartStackOptions): Promise<RunningSta
   const processes = new Map(
     apps.map((app) => [
       app,
-      new AppProcess(app, options.rootDir, appEnvironment(app, settings), logs),
+      new AppProcess(
+        app,
+        options.rootDir,
+        { ...appEnvironment(app, settings), ...options.appEnv?.[app] },
+        logs,
+      ),
     ]),
   );
   const killAll = () => processes.forEach((child) => child.kill());

@@ -7,6 +7,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthHttpController } from './auth.http.controller';
 import { BuiltInTokenVerifier } from './built-in-token-verifier';
 import { AuthServiceJwksSource } from './jwks-source';
+import { KeycloakSsoHttpController } from './keycloak-sso.http.controller';
 import { BUILT_IN_VERIFIER, keycloakProviders } from './keycloak-sso.providers';
 import { SecondFactorSessionGate } from './session-gate';
 import { SESSION_GATE, TOKEN_VERIFIER } from './token-verifier';
@@ -17,7 +18,7 @@ import { SESSION_GATE, TOKEN_VERIFIER } from './token-verifier';
  * the second factor is enforced) and the global guard that uses both.
  */
 @Module({
-  controllers: [AuthHttpController],
+  controllers: [AuthHttpController, KeycloakSsoHttpController],
   providers: [
     {
       provide: BUILT_IN_VERIFIER,

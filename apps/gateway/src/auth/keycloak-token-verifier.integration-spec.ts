@@ -16,8 +16,8 @@ const REFRESH_MS = 200;
 class FakeDirectory implements UserLookup {
   lookups = 0;
   readonly users = new Map<string, DirectoryUser>([
-    ['alice@corp.example', { id: ALICE_ID, orgId: ORG_ID, active: true }],
-    ['gone@corp.example', { id: DISABLED_ID, orgId: ORG_ID, active: false }],
+    ['alice@corp.example', { id: ALICE_ID, orgId: ORG_ID, roles: ['auditor'], active: true }],
+    ['gone@corp.example', { id: DISABLED_ID, orgId: ORG_ID, roles: [], active: false }],
   ]);
 
   async findByEmail(email: string): Promise<DirectoryUser | undefined> {
@@ -80,7 +80,7 @@ describe(KeycloakTokenVerifier.name, () => {
     await realm.close();
   });
 
-  it('maps a good token to the directory user by address, with mapped realm roles only', async () => {
+  it('maps a good token to the directory user by address, adding mapped realm roles', async () => {
     const token = await realm.issue(ALICE, { sid: 'kc-session-1' });
 
     const verified = await verifier.verify(token);
@@ -88,7 +88,7 @@ describe(KeycloakTokenVerifier.name, () => {
     expect(verified).toEqual({
       userId: ALICE_ID,
       orgId: ORG_ID,
-      roles: ['org_admin'],
+      roles: ['auditor', 'org_admin'],
       sessionId: 'kc-session-1',
       expiresAt: expect.any(Number),
       issuer: 'keycloak',
@@ -114,10 +114,10 @@ describe(KeycloakTokenVerifier.name, () => {
     });
   });
 
-  it('gives a user without a mapped realm role no Confer role', async () => {
+  it('gives a user without a mapped realm role only the directory roles', async () => {
     const token = await realm.issue({ ...ALICE, realmRoles: ['offline_access'] });
 
-    await expect(verifier.verify(token)).resolves.toMatchObject({ roles: [] });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ roles: ['auditor'] });
   });
 
   it('accepts a token for the client named only as the authorised party', async () => {

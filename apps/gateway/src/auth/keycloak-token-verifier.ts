@@ -9,9 +9,9 @@ import { TokenVerifier, VerifiedToken } from './token-verifier';
 /**
  * Accepts access tokens of the configured Keycloak realm as Confer callers:
  * the adapter verifies the token, the verified e-mail address names the
- * directory user, and realm roles become Confer roles through the configured
- * map. The realm decides roles: a directory role the map does not grant is not
- * carried, so taking a role away in Keycloak takes it away in Confer.
+ * directory user, and the caller's roles are the directory's plus those the
+ * configured map grants for the token's realm roles. The realm can add roles
+ * (e.g. `org_admin` to its administrators) but not take away the directory's.
  */
 export class KeycloakTokenVerifier implements TokenVerifier {
   private readonly logger = new Logger(KeycloakTokenVerifier.name);
@@ -33,6 +33,13 @@ export class KeycloakTokenVerifier implements TokenVerifier {
     return this.toCaller(claims);
   }
 
+  /** verify(), also naming the realm's subject, for the exchange of the token for a session. */
+  async verifyForExchange(token: string): Promise<{ caller: VerifiedToken; subject: string }> {
+    const claims = await this.adapter.verify(token);
+
+    return { caller: await this.toCaller(claims), subject: claims.subject };
+  }
+
   /** The directory user and Confer roles of verified claims; refuses unknown or disabled users. */
   async toCaller(claims: KeycloakClaims): Promise<VerifiedToken> {
     if (!claims.email || !claims.emailVerified) {
@@ -52,7 +59,7 @@ export class KeycloakTokenVerifier implements TokenVerifier {
     return {
       userId: user.id,
       orgId: user.orgId,
-      roles: conferRoles(claims.realmRoles, this.roleMap),
+      roles: conferRoles(user.roles, claims.realmRoles, this.roleMap),
       sessionId: claims.sessionId,
       expiresAt: claims.expiresAt,
       issuer: 'keycloak',
@@ -60,11 +67,13 @@ export class KeycloakTokenVerifier implements TokenVerifier {
   }
 }
 
+/** The directory's roles and the mapped realm roles, each once. */
 export function conferRoles(
+  directoryRoles: readonly string[],
   realmRoles: readonly string[],
   roleMap: ReadonlyMap<string, readonly string[]>,
 ): string[] {
-  const roles = new Set<string>();
+  const roles = new Set<string>(directoryRoles);
   for (const realmRole of realmRoles) {
     for (const role of roleMap.get(realmRole) ?? []) {
       roles.add(role);

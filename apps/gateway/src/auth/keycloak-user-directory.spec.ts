@@ -17,7 +17,7 @@ function contactsWith(users: Record<string, { id: string; status: contacts.UserS
         throw new ConferError('not_found', 'user.not_found', 'No such user.');
       }
 
-      return { ...user, orgId: 'org-1' };
+      return { ...user, orgId: 'org-1', roles: ['org_admin'] };
     },
   } as unknown as ContactsClient;
 
@@ -37,7 +37,7 @@ describe(KeycloakUserDirectory.name, () => {
     now.value += 2_000;
     await directory.findByEmail('alice@corp.example');
 
-    expect(first).toEqual({ id: 'u1', orgId: 'org-1', active: true });
+    expect(first).toEqual({ id: 'u1', orgId: 'org-1', roles: ['org_admin'], active: true });
     expect(second).toEqual(first);
     expect(asked).toEqual(['alice@corp.example', 'alice@corp.example']);
   });

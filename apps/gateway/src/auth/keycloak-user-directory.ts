@@ -10,6 +10,8 @@ import { ContactsClient } from '../clients/service-clients';
 export interface DirectoryUser {
   id: string;
   orgId: string;
+  /** The roles the directory gives the user. */
+  roles: string[];
   active: boolean;
 }
 
@@ -64,6 +66,7 @@ export class KeycloakUserDirectory implements UserLookup {
       return {
         id: user.id,
         orgId: user.orgId,
+        roles: user.roles,
         active: user.status === contacts.UserStatus.USER_STATUS_ACTIVE,
       };
     } catch (error) {

@@ -22,7 +22,14 @@ export class ErrorResponseDto {
   error!: ErrorBodyDto;
 }
 
-const TOKEN_ERRORS = ['auth.token_missing', 'auth.token_invalid', 'auth.token_expired'];
+// auth.unknown_user: a Keycloak token whose address names no active directory user.
+const TOKEN_ERRORS = [
+  'auth.token_missing',
+  'auth.token_invalid',
+  'auth.token_expired',
+  'auth.unknown_user',
+  'auth.session_ended',
+];
 const REQUEST_ERRORS = ['request.invalid', 'request.malformed'];
 
 /** What a list endpoint adds: a nextCursor that was altered or belongs to another list. */
