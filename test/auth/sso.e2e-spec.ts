@@ -18,6 +18,10 @@ function errorOf(response: { body: unknown }): ApiErrorBody['error'] {
   return (response.body as ApiErrorBody).error;
 }
 
+interface SessionList {
+  items: Array<{ id: string; deviceName: string; current: boolean }>;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('single sign-on with Keycloak', () => {
@@ -186,10 +190,26 @@ describe('single sign-on with Keycloak', () => {
       const me = await as(answer.body.accessToken).get<{ id: string }>('/me');
       expect(me.status).toBe(200);
       expect(me.body.id).toBe(alice.id);
+
+      const sessions = await as(answer.body.accessToken).get<SessionList>('/auth/sessions');
+      expect(sessions.body.items).toContainEqual(
+        expect.objectContaining({
+          id: answer.body.sessionId,
+          deviceName: 'SSO laptop',
+          current: true,
+        }),
+      );
+      const refreshed = await new ApiClient(stack().gatewayUrl).post<{ sessionId: string }>(
+        '/auth/refresh',
+        { refreshToken: answer.body.refreshToken },
+      );
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.sessionId).toBe(answer.body.sessionId);
     });
 
     it('refuses a token meant for another client, a Confer token and a malformed body', async () => {
       const client = new ApiClient(stack().gatewayUrl);
+      const before = await alice.api.get<SessionList>('/auth/sessions');
 
       const foreign = await client.post('/auth/sso', {
         accessToken: await realm.issue(aliceAccount, { aud: 'account', azp: 'billing' }),
@@ -206,6 +226,10 @@ describe('single sign-on with Keycloak', () => {
       });
       expect(malformed.status).toBe(400);
       expect(errorOf(malformed).code).toBe('request.invalid');
+      const after = await alice.api.get<SessionList>('/auth/sessions');
+      expect(after.body.items.map((session) => session.id).sort()).toEqual(
+        before.body.items.map((session) => session.id).sort(),
+      );
     });
 
     it('refuses a user the directory does not know', async () => {
