@@ -172,6 +172,93 @@ export interface DirectorySyncRun {
   errorMessage: string;
 }
 
+export interface ListDirectorySyncRunsRequest {
+  /** Defaults to the caller's organisation. */
+  orgId: string;
+  /** Default 20, at most 100. */
+  limit: number;
+}
+
+export interface DirectorySyncRunList {
+  items: DirectorySyncRun[];
+}
+
+export interface GetLdapSettingsRequest {
+  /** Defaults to the caller's organisation. */
+  orgId: string;
+}
+
+/** One organisation's directory server and how its entries map onto people. */
+export interface LdapSettings {
+  orgId: string;
+  /** ldap:// or ldaps:// */
+  url: string;
+  bindDn: string;
+  /** Whether a bind password is stored; the password itself is never answered. */
+  bindPasswordSet: boolean;
+  peopleBaseDn: string;
+  peopleFilter: string;
+  departmentsBaseDn: string;
+  departmentsFilter: string;
+  /** Empty: no department groups, so nobody is placed in a department. */
+  groupsBaseDn: string;
+  groupsFilter: string;
+  /** Field (email, displayName, ...) to attribute name; every field, defaults filled in. */
+  attributeMap: { [key: string]: string };
+  /** Values of the status attribute that disable an account (lower case). */
+  disabledValues: string[];
+  /** A groupOfNames whose members are the organisation's administrators; empty: roles untouched. */
+  adminGroupDn: string;
+  /** Incremental sync every so many seconds; 0: only on demand. */
+  syncIntervalSeconds: number;
+  /** Upgrade ldap:// with StartTLS before binding. */
+  startTls: boolean;
+  /** PEM certificates to trust besides the system's, for ldaps:// and StartTLS. */
+  tlsCaCertificate: string;
+  /** Accept any server certificate: for test servers only. */
+  tlsSkipVerify: boolean;
+  pageSize: number;
+  timeoutSeconds: number;
+  /** "organisation" (stored by an administrator) or "environment" (the deployment's default). */
+  source: string;
+  updatedAt: string;
+}
+
+export interface LdapSettings_AttributeMapEntry {
+  key: string;
+  value: string;
+}
+
+/** Replaces the settings as a whole; an empty bind_password keeps the stored one. */
+export interface UpdateLdapSettingsRequest {
+  orgId: string;
+  url: string;
+  bindDn: string;
+  bindPassword: string;
+  peopleBaseDn: string;
+  peopleFilter: string;
+  departmentsBaseDn: string;
+  departmentsFilter: string;
+  groupsBaseDn: string;
+  groupsFilter: string;
+  /** Only the fields to change from the default mapping. */
+  attributeMap: { [key: string]: string };
+  disabledValues: string[];
+  adminGroupDn: string;
+  syncIntervalSeconds: number;
+  startTls: boolean;
+  tlsCaCertificate: string;
+  tlsSkipVerify: boolean;
+  /** 0: the default (500, 30). */
+  pageSize: number;
+  timeoutSeconds: number;
+}
+
+export interface UpdateLdapSettingsRequest_AttributeMapEntry {
+  key: string;
+  value: string;
+}
+
 export interface SearchPeopleRequest {
   query: string;
   /** Default 20, at most 50. */
@@ -280,6 +367,19 @@ export interface ContactsServiceClient {
   startDirectorySync(request: StartDirectorySyncRequest, metadata?: Metadata): Observable<DirectorySyncRun>;
 
   getDirectorySyncRun(request: GetDirectorySyncRunRequest, metadata?: Metadata): Observable<DirectorySyncRun>;
+
+  /** The organisation's recent runs, newest first. */
+
+  listDirectorySyncRuns(request: ListDirectorySyncRunsRequest, metadata?: Metadata): Observable<DirectorySyncRunList>;
+
+  /**
+   * Where the organisation's LDAP directory is and how it maps onto people (org_admin and the
+   * platform). The bind password is write-only: never answered, never logged.
+   */
+
+  getLdapSettings(request: GetLdapSettingsRequest, metadata?: Metadata): Observable<LdapSettings>;
+
+  updateLdapSettings(request: UpdateLdapSettingsRequest, metadata?: Metadata): Observable<LdapSettings>;
 
   /** People picker and directory search: Chinese, pinyin, initials, English names, addresses. */
 
@@ -404,6 +504,28 @@ export interface ContactsServiceController {
     request: GetDirectorySyncRunRequest,
     metadata?: Metadata,
   ): Promise<DirectorySyncRun> | Observable<DirectorySyncRun> | DirectorySyncRun;
+
+  /** The organisation's recent runs, newest first. */
+
+  listDirectorySyncRuns(
+    request: ListDirectorySyncRunsRequest,
+    metadata?: Metadata,
+  ): Promise<DirectorySyncRunList> | Observable<DirectorySyncRunList> | DirectorySyncRunList;
+
+  /**
+   * Where the organisation's LDAP directory is and how it maps onto people (org_admin and the
+   * platform). The bind password is write-only: never answered, never logged.
+   */
+
+  getLdapSettings(
+    request: GetLdapSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<LdapSettings> | Observable<LdapSettings> | LdapSettings;
+
+  updateLdapSettings(
+    request: UpdateLdapSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<LdapSettings> | Observable<LdapSettings> | LdapSettings;
 
   /** People picker and directory search: Chinese, pinyin, initials, English names, addresses. */
 
@@ -557,6 +679,9 @@ export function ContactsServiceControllerMethods() {
       "listUsers",
       "startDirectorySync",
       "getDirectorySyncRun",
+      "listDirectorySyncRuns",
+      "getLdapSettings",
+      "updateLdapSettings",
       "searchPeople",
       "listDepartments",
       "getDepartment",
