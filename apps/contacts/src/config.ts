@@ -17,8 +17,9 @@ import {
 
 const APP = 'contacts';
 
-// The directory server of one organisation, until organisation settings hold one per
-// organisation. Defaults are the test OpenLDAP server (docs/servers.md).
+// A default directory server for one organisation (LDAP_ORG_ID), used until its
+// administrators store settings of their own through the settings API; handy to bootstrap a
+// deployment. Defaults are the test OpenLDAP server (docs/servers.md).
 const ldapVariables = {
   LDAP_ORG_ID: z.string().uuid().optional(),
   LDAP_URL: urlVar('ldap://127.0.0.1:10389', ['ldap', 'ldaps']),
@@ -55,7 +56,7 @@ const schema = serviceConfigSchema(APP, { ...redisVariables, ...ldapVariables })
 
 export interface ContactsConfig extends ServiceConfig {
   redisUrl: string;
-  /** Absent when no organisation's directory is configured. */
+  /** The environment's default directory of one organisation; absent when none is given. */
   ldap?: LdapSettings;
   syncIntervalSeconds: number;
 }
@@ -85,6 +86,7 @@ export function loadContactsConfig(env?: Record<string, string | undefined>): Co
             : undefined,
           attributes: vars.LDAP_ATTRIBUTE_MAP,
           disabledValues: vars.LDAP_DISABLED_VALUES,
+          tls: { startTls: false, skipVerify: false },
           pageSize: vars.LDAP_PAGE_SIZE,
           timeoutMs: vars.LDAP_TIMEOUT_SECONDS * 1000,
         }

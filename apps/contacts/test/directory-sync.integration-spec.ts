@@ -8,7 +8,7 @@ import { conferFailure, testDirectoryServer, testServers } from '@confer/testing
 import { DirectorySyncService } from '../src/directory-sync/directory-sync.service';
 import { useDirectoryOrganisation } from './directory-organisation';
 import { syncToEnd } from './fixture-directory';
-import { startContacts } from './start-contacts';
+import { updateOf } from './ldap-settings';
 
 const servers = testServers();
 const directory = testDirectoryServer();
@@ -17,7 +17,7 @@ jest.setTimeout(120_000);
 
 describe(DirectorySyncService.name, () => {
   const organisation = useDirectoryOrganisation('contacts_sync_it');
-  const { orgId, prefix, system, env } = organisation;
+  const { orgId, prefix, system } = organisation;
   const DEPARTMENTS_BASE = organisation.departmentsBase;
   const PEOPLE_BASE = organisation.peopleBase;
   let nats: NatsConnection;
@@ -87,14 +87,22 @@ describe(DirectorySyncService.name, () => {
     );
     expect(people.rowCount).toBe(organisation.fixture.people.length);
     expect(people.rows.filter((row) => row.status === 'disabled')).toHaveLength(disabled.length);
-    // Primary addresses: the first mail value. ldapts keeps only the last occurrence of an
-    // attribute the server sends twice, as slapd does for the fixture's second mail lines (see
-    // the README's Limitations), so people with two mail values are checked apart.
-    const single = organisation.fixture.people.filter(
-      (entry) => entry.attributes.get('mail')?.length === 1,
+    // Every address, the first mail value as primary; 18 fixture people have a second mail
+    // line apart from the first, which slapd sends as a repeated attribute.
+    const byEmail = new Map(people.rows.map((row) => [row.email, row.secondary_emails]));
+    const twice = organisation.fixture.people.filter(
+      (entry) => (entry.attributes.get('mail')?.length ?? 0) > 1,
     );
-    const emails = new Set(people.rows.map((row) => row.email));
-    expect(single.filter((entry) => !emails.has(entry.attributes.get('mail')?.[0]))).toEqual([]);
+    expect(twice).toHaveLength(18);
+    const addresses = (entry: (typeof twice)[number]) =>
+      (entry.attributes.get('mail') ?? []).map((mail) => mail.toLowerCase());
+    expect(
+      organisation.fixture.people.filter((entry) => {
+        const [primary, ...secondary] = addresses(entry);
+
+        return JSON.stringify(byEmail.get(primary)) !== JSON.stringify(secondary);
+      }),
+    ).toEqual([]);
 
     // Each department hangs under the department its DN names.
     const departments = await organisation.db.query(
@@ -221,17 +229,21 @@ describe(DirectorySyncService.name, () => {
   });
 
   it('fails a run cleanly when the directory refuses the bind, changing nothing', async () => {
-    const wrong = await startContacts({ ...env, LDAP_BIND_PASSWORD: 'not-the-password' });
+    const stored = await organisation.app.client.getLdapSettings(system, { orgId });
+    await organisation.app.client.updateLdapSettings(system, updateOf(stored, 'not-the-password'));
     try {
       const before = await state();
 
-      const run = await syncToEnd(wrong, system, true);
+      const run = await syncToEnd(organisation.app, system, true);
 
       expect(run).toMatchObject({ status: 'failed', errorCode: 'ldap.bind_failed', created: 0 });
       expect(run.finishedAt).not.toBe('');
       expect(await state()).toEqual(before);
     } finally {
-      await wrong.close();
+      await organisation.app.client.updateLdapSettings(
+        system,
+        updateOf(stored, directory.password),
+      );
     }
   });
 

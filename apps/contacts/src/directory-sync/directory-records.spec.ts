@@ -8,6 +8,7 @@ function entry(dn: string, values: Record<string, string[]>): DirectoryEntry {
     dn,
     modifiedAt: '20260101000000Z',
     values: new Map(Object.entries(values).map(([name, list]) => [name.toLowerCase(), list])),
+    undecodable: new Set(),
   };
 }
 

@@ -45,6 +45,13 @@ export function toPersonRecord(
   const all = (name: string): string[] => entry.values.get(name.toLowerCase()) ?? [];
   const first = (name: string): string | undefined => all(name)[0]?.trim() || undefined;
 
+  const undecodable = Object.values(attributes).find((name) =>
+    entry.undecodable.has(name.toLowerCase()),
+  );
+  if (undecodable) {
+    return fail('bad_value', `${undecodable} holds a value that is not UTF-8`);
+  }
+
   const addresses = all(attributes.email)
     .map((value) => value.trim())
     .filter(Boolean);
@@ -143,6 +150,9 @@ export function buildDepartmentTree(
       return fail('cycle', 'the department is its own ancestor');
     }
     const name = entry.values.get(nameAttribute.toLowerCase())?.[0]?.trim();
+    if (entry.undecodable.has(nameAttribute.toLowerCase())) {
+      return fail('bad_value', `${nameAttribute} holds a value that is not UTF-8`);
+    }
     if (!name || name.length > MAX_FIELD_LENGTH || CONTROL_CHARACTERS.test(name)) {
       return fail('bad_value', `no usable ${nameAttribute}`);
     }

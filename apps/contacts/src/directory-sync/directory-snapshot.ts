@@ -23,6 +23,8 @@ export interface DirectorySnapshot {
   /** Every group (full run) or those changed since the mark. */
   groups: DirectoryEntry[];
   failures: SyncFailure[];
+  /** Member DNs of the administrators' group; undefined when none is configured. */
+  administrators?: string[];
   /** The newest modifyTimestamp seen, or the previous mark when nothing changed. */
   highWaterMark?: string;
 }
@@ -45,6 +47,7 @@ export async function readDirectory(
     const peopleRefs = since
       ? await directory.peopleRefs()
       : peopleEntries.map(({ sourceId, dn }) => ({ sourceId, dn }));
+    const administrators = settings.adminGroupDn ? await directory.administrators() : undefined;
 
     const tree = buildDepartmentTree(
       departmentEntries,
@@ -76,6 +79,7 @@ export async function readDirectory(
       peopleRefs,
       groups,
       failures,
+      administrators,
       highWaterMark: marks[marks.length - 1],
     };
   } finally {

@@ -31,6 +31,23 @@ export class DirectorySyncError extends ConferError {
     );
   }
 
+  static queueUnavailable(cause: unknown): DirectorySyncError {
+    return new DirectorySyncError(
+      'unavailable',
+      'directory_sync.queue_unavailable',
+      'The sync could not be queued; try again shortly.',
+      {},
+      { cause },
+    );
+  }
+
+  /** A run that ended while a second delivery of its job was starting; internal only. */
+  static runOver(id: string): DirectorySyncError {
+    return new DirectorySyncError('conflict', 'directory_sync.run_over', 'The run is over.', {
+      id,
+    });
+  }
+
   static forbidden(): DirectorySyncError {
     return new DirectorySyncError(
       'forbidden',
@@ -69,6 +86,35 @@ export class SyncRunError extends ConferError {
       `The directory server refused a search (LDAP result code ${resultCode}).`,
       { resultCode },
       { cause },
+    );
+  }
+}
+
+/** Refusals of the directory settings API. */
+export class LdapSettingsError extends ConferError {
+  static invalid(fields: Record<string, string[]>): LdapSettingsError {
+    return new LdapSettingsError(
+      'invalid',
+      'ldap_settings.invalid',
+      'The directory settings have invalid fields; nothing was changed.',
+      { fields },
+    );
+  }
+
+  static notConfigured(orgId: string): LdapSettingsError {
+    return new LdapSettingsError(
+      'not_found',
+      'ldap_settings.not_configured',
+      'No directory server is configured for this organisation.',
+      { orgId },
+    );
+  }
+
+  static forbidden(): LdapSettingsError {
+    return new LdapSettingsError(
+      'forbidden',
+      'ldap_settings.forbidden',
+      'Only an administrator of the organisation may read or change its directory settings.',
     );
   }
 }

@@ -10,7 +10,7 @@ import { SyncRun } from './sync-run.entity';
 
 type SyncMethods = Pick<
   contacts.ContactsServiceController,
-  'startDirectorySync' | 'getDirectorySyncRun'
+  'startDirectorySync' | 'getDirectorySyncRun' | 'listDirectorySyncRuns'
 >;
 
 @Controller()
@@ -33,6 +33,17 @@ export class DirectorySyncGrpcController implements SyncMethods {
     metadata: Metadata,
   ): Promise<contacts.DirectorySyncRun> {
     return toProto(await this.sync.get(callerFromMetadata(metadata), request.id));
+  }
+
+  @GrpcMethod('ContactsService', 'listDirectorySyncRuns')
+  async listDirectorySyncRuns(
+    request: contacts.ListDirectorySyncRunsRequest,
+    metadata: Metadata,
+  ): Promise<contacts.DirectorySyncRunList> {
+    const caller = callerFromMetadata(metadata);
+    const runs = await this.sync.list(caller, request.orgId || caller.orgId, request.limit);
+
+    return { items: runs.map(toProto) };
   }
 }
 

@@ -1,22 +1,23 @@
 import { randomUUID } from 'node:crypto';
 
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { isConferError } from '@confer/errors';
 import { OutboxPublisher, writeOutbox } from '@confer/events';
-import { Caller, isSystemCaller } from '@confer/grpc';
+import { Caller, systemCaller } from '@confer/grpc';
 
-import { CONTACTS_CONFIG, ContactsConfig } from '../config';
 import { Organisation } from '../organisations/organisation.entity';
 import { OrganisationError } from '../organisations/organisations.errors';
 import { writeSearchKeys } from '../people-search/search-key-writer';
 import { isUuid, violatedUniqueConstraint } from '../persistence/postgres-errors';
-import { ORG_ADMIN_ROLE } from '../users/user-input';
+import { writeAdministrators } from './administrator-writer';
 import { writeDepartments } from './department-writer';
 import { DirectorySnapshot, readDirectory } from './directory-snapshot';
 import { DirectorySyncError } from './directory-sync.errors';
+import { DirectorySyncQueue } from './directory-sync.queue';
 import { LdapSettings } from './ldap-settings';
+import { LdapSettingsService, mayAdminister } from './ldap-settings.service';
 import { writeMemberships } from './membership-writer';
 import { retirePeople, writePeople } from './people-writer';
 import { emptyReport, MAX_REPORTED_FAILURES, SyncReport } from './sync-report';
@@ -26,13 +27,20 @@ import { SyncRun } from './sync-run.entity';
 const ABANDONED_AFTER_SECONDS = 600;
 /** Progress is written every so many entries (outside the run's transaction). */
 const PROGRESS_EVERY = 100;
+/** A run's heartbeat while it reads the directory or waits on the database. */
+const HEARTBEAT_MS = 30_000;
+export const DEFAULT_RUNS_LISTED = 20;
+export const MAX_RUNS_LISTED = 100;
 
 /**
- * Directory sync runs. A run reads everything it needs from the directory
- * first, then applies it in one database transaction together with its own
- * report: a run that fails midway (server down, bad bind, database error)
- * leaves the directory tables exactly as they were. At most one run per
- * organisation is running at a time (sync_runs_one_running_key).
+ * Directory sync runs. A run is recorded at once and carried out by the
+ * queue's worker (or inline by a schedule's tick). It reads everything it
+ * needs from the directory first, then applies it in one database
+ * transaction together with its own report: a run that fails midway (server
+ * down, bad bind, database error) leaves the directory tables exactly as they
+ * were, and a run whose worker died is carried out again from the start. At
+ * most one run per organisation is running at a time
+ * (sync_runs_one_running_key).
  */
 @Injectable()
 export class DirectorySyncService implements BeforeApplicationShutdown {
@@ -42,27 +50,51 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxPublisher,
-    @Inject(CONTACTS_CONFIG) private readonly config: ContactsConfig,
+    private readonly settings: LdapSettingsService,
+    private readonly queue: DirectorySyncQueue,
   ) {}
 
-  /** Starts a run in the background and returns it as it begins (status running). */
+  /**
+   * Records a run (status running) and queues it; the queue's worker carries
+   * it out. Answers at once with the run as it begins.
+   */
   async start(caller: Caller, orgId: string, full: boolean): Promise<SyncRun> {
-    const { run, done } = await this.begin(caller, orgId, full);
-    void done;
+    const run = await this.begin(caller, orgId, full);
+    try {
+      await this.queue.enqueueRun(orgId, run.id);
+    } catch (error) {
+      const refused = DirectorySyncError.queueUnavailable(error);
+      await this.fail(run.id, refused.code, refused.message);
+      throw refused;
+    }
 
     return run;
   }
 
-  /** Runs to the end, for the scheduler; undefined when another run was already going. */
-  async runToEnd(caller: Caller, orgId: string, full: boolean): Promise<SyncRun | undefined> {
-    try {
-      const { run, done } = await this.begin(caller, orgId, full);
-      await done;
+  /** Carries out a queued run; a run already over (a job delivered twice) is left alone. */
+  async carryOut(runId: string): Promise<string> {
+    const run = await this.dataSource.getRepository(SyncRun).findOneBy({ id: runId });
+    if (!run || run.status !== 'running') {
+      return `skipped: run ${runId} is ${run?.status ?? 'gone'}`;
+    }
+    await this.execute(run);
 
-      return this.dataSource.getRepository(SyncRun).findOneByOrFail({ id: run.id });
+    return `run ${runId} ended`;
+  }
+
+  /** A schedule's tick: an incremental run to its end, or nothing when one is going. */
+  async runScheduled(orgId: string, correlationId: string): Promise<string> {
+    try {
+      const run = await this.begin(systemCaller(orgId, correlationId), orgId, false);
+      await this.execute(run);
+
+      return `run ${run.id} ended`;
     } catch (error) {
-      if (isConferError(error) && error.code === 'directory_sync.already_running') {
-        return undefined;
+      if (
+        isConferError(error) &&
+        ['directory_sync.already_running', 'directory_sync.not_configured'].includes(error.code)
+      ) {
+        return `skipped: ${error.code}`;
       }
       throw error;
     }
@@ -70,34 +102,45 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
 
   async get(caller: Caller, id: string): Promise<SyncRun> {
     const run = isUuid(id) ? await this.dataSource.getRepository(SyncRun).findOneBy({ id }) : null;
-    if (!run || !mayRun(caller, run.orgId)) {
+    if (!run || !mayAdminister(caller, run.orgId)) {
       throw DirectorySyncError.runNotFound(id);
     }
 
     return run;
   }
 
+  /** The organisation's most recent runs, newest first. */
+  async list(caller: Caller, orgId: string, limit: number): Promise<SyncRun[]> {
+    if (!isUuid(orgId)) {
+      throw OrganisationError.notFound(orgId);
+    }
+    if (!mayAdminister(caller, orgId)) {
+      throw DirectorySyncError.forbidden();
+    }
+    const take = Math.min(Math.max(limit || DEFAULT_RUNS_LISTED, 1), MAX_RUNS_LISTED);
+
+    // Served by sync_runs_org_started_idx.
+    return this.dataSource
+      .getRepository(SyncRun)
+      .find({ where: { orgId }, order: { startedAt: 'DESC', id: 'DESC' }, take });
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async begin(
-    caller: Caller,
-    orgId: string,
-    full: boolean,
-  ): Promise<{ run: SyncRun; done: Promise<void> }> {
+  private async begin(caller: Caller, orgId: string, full: boolean): Promise<SyncRun> {
     if (!isUuid(orgId)) {
       throw OrganisationError.notFound(orgId);
     }
-    if (!mayRun(caller, orgId)) {
+    if (!mayAdminister(caller, orgId)) {
       throw DirectorySyncError.forbidden();
     }
     const organisation = await this.dataSource.getRepository(Organisation).findOneBy({ id: orgId });
     if (!organisation) {
       throw OrganisationError.notFound(orgId);
     }
-    const settings = this.config.ldap;
-    if (!settings || settings.orgId !== organisation.id) {
+    if (!(await this.settings.resolve(orgId))) {
       throw DirectorySyncError.notConfigured(orgId);
     }
     const runs = this.dataSource.getRepository(SyncRun);
@@ -109,28 +152,53 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
     );
     const id = randomUUID();
     try {
-      await runs.insert({ id, orgId, fullRun: full, status: 'running', report: emptyReport() });
+      await runs.insert({
+        id,
+        orgId,
+        fullRun: full,
+        status: 'running',
+        report: emptyReport(),
+        requestedBy: isUuid(caller.userId) ? caller.userId : null,
+      });
     } catch (error) {
       if (violatedUniqueConstraint(error) === 'sync_runs_one_running_key') {
         throw DirectorySyncError.alreadyRunning(orgId);
       }
       throw error;
     }
-    const run = await runs.findOneByOrFail({ id });
     this.logger.log({ orgId, runId: id, full }, 'directory sync started');
-    const done = this.execute(run, organisation, settings);
-    this.inFlight.add(done);
-    void done.finally(() => this.inFlight.delete(done));
 
-    return { run, done };
+    return runs.findOneByOrFail({ id });
   }
 
-  private async execute(
-    run: SyncRun,
-    organisation: Organisation,
-    settings: LdapSettings,
-  ): Promise<void> {
+  /** Carries a run out to its end: succeeded, or failed with a reason; never throws. */
+  private async execute(run: SyncRun): Promise<void> {
+    const done = this.executeOnce(run);
+    this.inFlight.add(done);
     try {
+      await done;
+    } finally {
+      this.inFlight.delete(done);
+    }
+  }
+
+  private async executeOnce(run: SyncRun): Promise<void> {
+    const heartbeat = setInterval(() => {
+      this.dataSource
+        .query('UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1', [run.id])
+        .catch((error: unknown) =>
+          this.logger.warn({ runId: run.id, err: error }, 'heartbeat failed'),
+        );
+    }, HEARTBEAT_MS);
+    const organisation = { id: run.orgId, domain: '' };
+    try {
+      organisation.domain = (
+        await this.dataSource.getRepository(Organisation).findOneByOrFail({ id: run.orgId })
+      ).domain;
+      const settings = await this.settings.resolve(organisation.id);
+      if (!settings) {
+        throw DirectorySyncError.notConfigured(organisation.id);
+      }
       const since = run.fullRun ? undefined : await this.lastHighWaterMark(organisation.id);
       const snapshot = await readDirectory(settings, organisation.domain, since);
       const total = snapshot.people.length + snapshot.groups.length;
@@ -145,14 +213,10 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
       );
     } catch (error) {
       const known = isConferError(error);
-      await this.dataSource.query(
-        `UPDATE sync_runs SET status = 'failed', finished_at = now(), error_code = $2, error_message = $3
-         WHERE id = $1`,
-        [
-          run.id,
-          known ? error.code : 'internal',
-          known ? error.message : 'The run failed unexpectedly; see the service log.',
-        ],
+      await this.fail(
+        run.id,
+        known ? error.code : 'internal',
+        known ? error.message : 'The run failed unexpectedly; see the service log.',
       );
       const logged = { orgId: organisation.id, runId: run.id, err: error };
       if (known) {
@@ -160,7 +224,17 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
       } else {
         this.logger.error(logged, 'directory sync failed unexpectedly');
       }
+    } finally {
+      clearInterval(heartbeat);
     }
+  }
+
+  private async fail(runId: string, code: string, message: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sync_runs SET status = 'failed', finished_at = now(), error_code = $2, error_message = $3
+       WHERE id = $1 AND status = 'running'`,
+      [runId, code, message],
+    );
   }
 
   private async apply(
@@ -171,6 +245,16 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
     total: number,
   ): Promise<SyncReport> {
     const orgId = run.orgId;
+    // A job delivered twice (a worker thought dead) must not apply a run twice. Not a row
+    // lock on the run: progress is written to that row from outside this transaction.
+    const [row]: { status: string; locked: boolean }[] = await manager.query(
+      `SELECT status, pg_try_advisory_xact_lock(hashtext('sync_run:' || id::text)) AS locked
+       FROM sync_runs WHERE id = $1`,
+      [run.id],
+    );
+    if (row?.status !== 'running' || !row.locked) {
+      throw DirectorySyncError.runOver(run.id);
+    }
     const report = emptyReport();
     report.failures.push(...snapshot.failures);
     const subject = (event: string) => this.outbox.subject(event);
@@ -191,6 +275,9 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
     );
     const people = await writePeople(manager, orgId, snapshot.people, report, subject, onProcessed);
     await retirePeople(manager, snapshot.peopleRefs, people, report, subject);
+    if (snapshot.administrators) {
+      await writeAdministrators(manager, people, snapshot.administrators);
+    }
     await writeMemberships(
       manager,
       {
@@ -241,13 +328,6 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
       [id, processed, total],
     );
   }
-}
-
-/** The platform, or an administrator of the organisation. */
-function mayRun(caller: Caller, orgId: string): boolean {
-  return (
-    isSystemCaller(caller) || (caller.orgId === orgId && caller.roles.includes(ORG_ADMIN_ROLE))
-  );
 }
 
 function counts(report: SyncReport): Record<string, number> {

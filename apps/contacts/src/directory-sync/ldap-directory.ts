@@ -1,7 +1,21 @@
-import { Client, Entry, InvalidCredentialsError, ResultCodeError } from 'ldapts';
+import { ConnectionOptions, rootCertificates } from 'node:tls';
 
-import { LdapSearchBase, LdapSettings } from './ldap-settings';
+import {
+  AndFilter,
+  Client,
+  Entry,
+  Filter,
+  FilterParser,
+  GreaterThanEqualsFilter,
+  InvalidCredentialsError,
+  ResultCodeError,
+} from 'ldapts';
+
 import { SyncRunError } from './directory-sync.errors';
+import { mergeRepeatedAttributes } from './ldap-repeated-attributes';
+import { LdapSearchBase, LdapSettings } from './ldap-settings';
+
+mergeRepeatedAttributes();
 
 /** An entry as read: its identity, DN, last change and attributes by lower-case name. */
 export interface DirectoryEntry {
@@ -10,6 +24,8 @@ export interface DirectoryEntry {
   /** modifyTimestamp, LDAP generalized time (20261204175028Z). */
   modifiedAt: string;
   values: Map<string, string[]>;
+  /** Attributes (lower case) holding a value that is not UTF-8, left out of `values`. */
+  undecodable: Set<string>;
 }
 
 /** What a person entry is reduced to by the cheap full listing used to detect deletions. */
@@ -20,6 +36,8 @@ export interface EntryRef {
 
 const GENERALIZED_TIME = /^\d{14}(?:[.,]\d+)?Z$/;
 const OPERATIONAL = ['entryUUID', 'modifyTimestamp'];
+// Values that are not UTF-8 are refused rather than turned into replacement characters.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * A bound connection to one organisation's directory. Every search is paged,
@@ -34,12 +52,17 @@ export class LdapDirectory {
   ) {}
 
   static async open(settings: LdapSettings): Promise<LdapDirectory> {
+    const tlsOptions = tlsOptionsOf(settings);
     const client = new Client({
       url: settings.url,
       timeout: settings.timeoutMs,
       connectTimeout: settings.timeoutMs,
+      tlsOptions: settings.url.startsWith('ldaps:') ? tlsOptions : undefined,
     });
     try {
+      if (settings.tls.startTls) {
+        await client.startTLS(tlsOptions);
+      }
       await client.bind(settings.bindDn, settings.bindPassword);
     } catch (error) {
       await client.unbind().catch(() => undefined);
@@ -89,6 +112,26 @@ export class LdapDirectory {
     }));
   }
 
+  /** Member DNs of the administrators' group; empty when none is configured. */
+  async administrators(): Promise<string[]> {
+    const groupDn = this.settings.adminGroupDn;
+    if (!groupDn) {
+      return [];
+    }
+    const member = this.settings.attributes.groupMember;
+    try {
+      const { searchEntries } = await this.client.search(groupDn, {
+        scope: 'base',
+        attributes: [member],
+      });
+      const entry = searchEntries[0];
+
+      return entry ? (toDirectoryEntry(entry).values.get(member.toLowerCase()) ?? []) : [];
+    } catch (error) {
+      throw asDirectoryError(error);
+    }
+  }
+
   async close(): Promise<void> {
     await this.client.unbind().catch(() => undefined);
   }
@@ -102,8 +145,13 @@ export class LdapDirectory {
     if (since !== undefined && !GENERALIZED_TIME.test(since)) {
       throw new Error(`Not an LDAP generalized time: ${since}`);
     }
-    const filter = since ? `(&${base.filter}(modifyTimestamp>=${since}))` : base.filter;
     try {
+      // Built as filter objects, which escape values: nothing is spliced into filter text.
+      let filter: Filter = FilterParser.parseString(base.filter);
+      if (since) {
+        const changed = new GreaterThanEqualsFilter({ attribute: 'modifyTimestamp', value: since });
+        filter = new AndFilter({ filters: [filter, changed] });
+      }
       const { searchEntries } = await this.client.search(base.baseDn, {
         scope,
         filter,
@@ -120,15 +168,19 @@ export class LdapDirectory {
 
 function toDirectoryEntry(entry: Entry): DirectoryEntry {
   const values = new Map<string, string[]>();
+  const undecodable = new Set<string>();
   for (const [name, value] of Object.entries(entry)) {
     if (name === 'dn') {
       continue;
     }
+    // ldapts answers strings, or every value as bytes when one of them is not UTF-8.
     const list = Array.isArray(value) ? value : [value];
-    values.set(
-      name.toLowerCase(),
-      list.map((item) => (Buffer.isBuffer(item) ? item.toString('utf8') : item)),
-    );
+    const decoded = list.map((item) => (Buffer.isBuffer(item) ? strictUtf8(item) : item));
+    if (decoded.some((item) => item === undefined)) {
+      undecodable.add(name.toLowerCase());
+      continue;
+    }
+    values.set(name.toLowerCase(), decoded as string[]);
   }
 
   return {
@@ -136,6 +188,23 @@ function toDirectoryEntry(entry: Entry): DirectoryEntry {
     dn: entry.dn,
     modifiedAt: values.get('modifytimestamp')?.[0] ?? '',
     values,
+    undecodable,
+  };
+}
+
+function strictUtf8(bytes: Buffer): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function tlsOptionsOf(settings: LdapSettings): ConnectionOptions {
+  return {
+    // Node replaces the system's authorities with `ca`; keep them and add the organisation's.
+    ca: settings.tls.caCertificate ? [...rootCertificates, settings.tls.caCertificate] : undefined,
+    rejectUnauthorized: !settings.tls.skipVerify,
   };
 }
 

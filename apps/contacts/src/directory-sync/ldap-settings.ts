@@ -12,8 +12,20 @@ export interface LdapSettings {
   attributes: AttributeMap;
   /** Values of the `status` attribute that mark an account as disabled (lower case). */
   disabledValues: string[];
+  /** A group whose members are the organisation's administrators; absent: roles are left alone. */
+  adminGroupDn?: string;
+  tls: LdapTlsSettings;
   pageSize: number;
   timeoutMs: number;
+}
+
+export interface LdapTlsSettings {
+  /** Upgrade an ldap:// connection with StartTLS before binding. */
+  startTls: boolean;
+  /** PEM certificates trusted besides the system's. */
+  caCertificate?: string;
+  /** Accept any certificate: test servers only. */
+  skipVerify: boolean;
 }
 
 export interface LdapSearchBase {

@@ -41,6 +41,10 @@ export class SyncRun {
   @Column('text', { name: 'high_water_mark', nullable: true })
   highWaterMark!: string | null;
 
+  /** The administrator who asked for the run; null for the platform and schedules. */
+  @Column('uuid', { name: 'requested_by', nullable: true })
+  requestedBy!: string | null;
+
   @Column('text', { name: 'error_code', nullable: true })
   errorCode!: string | null;
 

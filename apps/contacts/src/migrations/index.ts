@@ -2,6 +2,7 @@ import { InitialSchema1764806400000 } from './1764806400000-initial-schema';
 import { Directory1764979200000 } from './1764979200000-directory';
 import { DepartmentsAndSync1765152000000 } from './1765152000000-departments-and-sync';
 import { ListsAndOrgSettings1796410444965 } from './1796410444965-lists-and-org-settings';
+import { DirectoryServers1796410555013 } from './1796410555013-directory-servers';
 import { ScimProvisioning1796410634397 } from './1796410634397-scim-provisioning';
 
 /** Every migration of this app, oldest first. Never edit one that has shipped; add a new one. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   Directory1764979200000,
   DepartmentsAndSync1765152000000,
   ListsAndOrgSettings1796410444965,
+  DirectoryServers1796410555013,
   ScimProvisioning1796410634397,
 ];
