@@ -29,6 +29,7 @@ import { DiscussionsHttpController } from './discussions/discussions.http.contro
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { RedisModule } from './idempotency/redis.module';
 import { LiveGateway } from './live/live.gateway';
+import { MailDomainsHttpController } from './mail-domains/mail-domains.http.controller';
 import { MessagesHttpController } from './messages/messages.http.controller';
 import { MessagesService } from './messages/messages.service';
 import { MyContactsModule } from './my-contacts/my-contacts.module';
@@ -97,6 +98,7 @@ export class AppModule {
         RecentSessionsHttpController,
         SyncHttpController,
         DirectoryHttpController,
+        MailDomainsHttpController,
       ],
       providers: [MessagesService, UsersService, IdempotencyStore, LiveGateway],
     };

@@ -17,7 +17,13 @@ import { KeycloakConfig, keycloakVariables, toKeycloakConfig } from './auth/keyc
 const APP = 'gateway';
 
 /** The services the gateway calls, in the order readiness reports them. */
-export const DOWNSTREAM = ['messaging', 'discussion', 'contacts', 'auth-2fa'] as const;
+export const DOWNSTREAM = [
+  'messaging',
+  'discussion',
+  'contacts',
+  'auth-2fa',
+  'mail-bridge',
+] as const;
 
 const schema = z.object({
   ...platformVariables(APP),
@@ -30,6 +36,10 @@ const schema = z.object({
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** Shortest interval between two JWKS refreshes caused by unknown key ids. */
   AUTH_JWKS_REFRESH_SECONDS: countVar(30),
+  /** Ended sessions remembered at most; past it the oldest are forgotten (and logged). */
+  AUTH_REVOKED_SESSIONS_MAX: countVar(100_000),
+  /** How often the ended-session set is reloaded from auth-2fa, beside the live events. */
+  AUTH_REVOCATION_RESYNC_SECONDS: countVar(60),
   /** Verified tokens remembered by hash until they expire: a repeated token skips the RSA check. */
   AUTH_TOKEN_CACHE_ENTRIES: countVar(10_000),
   /** Sustained client frames per second a WebSocket may send before it is closed. */
@@ -45,9 +55,21 @@ export interface GatewayConfig {
   platform: PlatformConfig;
   nats: { url: string; prefix: string };
   redis: { url: string };
-  grpc: { messaging: string; discussion: string; contacts: string; auth: string };
+  grpc: {
+    messaging: string;
+    discussion: string;
+    contacts: string;
+    auth: string;
+    mailBridge: string;
+  };
   http: { bodyLimitBytes: number };
-  auth: { clockToleranceSeconds: number; jwksRefreshMs: number; tokenCacheEntries: number };
+  auth: {
+    clockToleranceSeconds: number;
+    jwksRefreshMs: number;
+    tokenCacheEntries: number;
+    revokedSessionsMax: number;
+    revocationResyncMs: number;
+  };
   live: {
     framesPerSecond: number;
     replayLimit: number;
@@ -74,11 +96,14 @@ export function loadGatewayConfig(env?: Record<string, string | undefined>): Gat
       discussion: grpcUrl('discussion'),
       contacts: grpcUrl('contacts'),
       auth: grpcUrl('auth-2fa'),
+      mailBridge: grpcUrl('mail-bridge'),
     },
     http: { bodyLimitBytes: vars.HTTP_BODY_LIMIT_KIB * 1024 },
     auth: {
       clockToleranceSeconds: vars.AUTH_CLOCK_TOLERANCE_SECONDS,
       jwksRefreshMs: vars.AUTH_JWKS_REFRESH_SECONDS * 1000,
+      revokedSessionsMax: vars.AUTH_REVOKED_SESSIONS_MAX,
+      revocationResyncMs: vars.AUTH_REVOCATION_RESYNC_SECONDS * 1000,
       tokenCacheEntries: vars.AUTH_TOKEN_CACHE_ENTRIES,
     },
     live: {

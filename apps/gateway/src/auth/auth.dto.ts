@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  IsBooleanString,
+  IsEmail,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ format: 'email', maxLength: 254 })
@@ -32,6 +40,26 @@ export class LoginDto {
   @IsString()
   @MaxLength(128)
   trustedDeviceToken?: string;
+
+  @ApiPropertyOptional({
+    description: 'The client app and version, shown in the session list; the User-Agent if absent.',
+    maxLength: 200,
+    example: 'Confer for Windows 3.2',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  client?: string;
+}
+
+export class RefreshDto {
+  @ApiProperty({
+    description: 'The refresh token of the last grant; usable once.',
+    writeOnly: true,
+  })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'refreshToken must be a refresh token' })
+  refreshToken!: string;
 }
 
 export class TokenGrantDto {
@@ -49,4 +77,66 @@ export class TokenGrantDto {
 
   @ApiProperty({ format: 'uuid' })
   orgId!: string;
+
+  @ApiProperty({
+    description:
+      'Exchange at POST /auth/refresh for a new grant before the access token expires. ' +
+      'Single use: a second use ends the session.',
+  })
+  refreshToken!: string;
+
+  @ApiProperty({ description: 'Seconds until the refresh token expires unused.' })
+  refreshExpiresIn!: number;
+
+  @ApiProperty({ format: 'uuid', description: 'The session this grant belongs to.' })
+  sessionId!: string;
+
+  @ApiProperty({
+    enum: ['not_required', 'pending', 'passed'],
+    description: 'pending: the session must pass its second factor (/auth/2fa/challenge/...).',
+  })
+  secondFactor!: string;
+}
+
+export class SessionDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  deviceName!: string;
+
+  @ApiProperty({ description: 'Client name or user agent.' })
+  client!: string;
+
+  @ApiProperty({ description: 'Address of the last sign-in or refresh.' })
+  ip!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'The last sign-in or refresh.' })
+  lastSeenAt!: string;
+
+  @ApiProperty({ description: 'The session of the token making this request.' })
+  current!: boolean;
+}
+
+export class SessionListDto {
+  @ApiProperty({ type: [SessionDto] })
+  items!: SessionDto[];
+}
+
+export class EndSessionsQueryDto {
+  @ApiPropertyOptional({
+    description: 'true: end every session but the one making the request.',
+    enum: ['true', 'false'],
+  })
+  @IsOptional()
+  @IsBooleanString()
+  keepCurrent?: string;
+}
+
+export class EndedSessionsDto {
+  @ApiProperty({ description: 'How many sessions were ended.' })
+  revoked!: number;
 }

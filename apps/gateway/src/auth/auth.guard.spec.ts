@@ -6,6 +6,7 @@ import { AuthError, ConferError } from '@confer/errors';
 import { AuthGuard } from './auth.guard';
 import { AuthenticatedRequest } from './authenticated-request';
 import { Public } from './public.decorator';
+import { RevokedSessions, sessionEnded } from './revoked-sessions';
 import { SessionGate, TokenVerifier, VerifiedToken } from './token-verifier';
 
 const VERIFIED: VerifiedToken = {
@@ -51,15 +52,33 @@ describe(AuthGuard.name, () => {
     },
   };
   const openGate: SessionGate = { admit: async () => undefined };
+  const noneRevoked = { assertLive: () => undefined } as unknown as RevokedSessions;
+  const s1Revoked = {
+    assertLive: (sessionId: string) => {
+      if (sessionId === 's-1') {
+        throw sessionEnded();
+      }
+    },
+  } as unknown as RevokedSessions;
+
+  it('refuses a token of an ended session with auth.session_ended', async () => {
+    const guard = new AuthGuard(new Reflector(), verifier, openGate, s1Revoked);
+    const { context, request } = contextFor('guarded', { authorization: 'Bearer good' });
+
+    await expect(guard.canActivate(context)).rejects.toMatchObject({
+      code: 'auth.session_ended',
+    });
+    expect(request.caller).toBeUndefined();
+  });
 
   it('lets @Public() routes through without a token', async () => {
-    const guard = new AuthGuard(new Reflector(), verifier, openGate);
+    const guard = new AuthGuard(new Reflector(), verifier, openGate, noneRevoked);
 
     await expect(guard.canActivate(contextFor('open').context)).resolves.toBe(true);
   });
 
   it('answers auth.token_missing without a bearer token', async () => {
-    const guard = new AuthGuard(new Reflector(), verifier, openGate);
+    const guard = new AuthGuard(new Reflector(), verifier, openGate, noneRevoked);
 
     await expect(
       guard.canActivate(contextFor('guarded', { authorization: 'Basic abc' }).context),
@@ -69,7 +88,7 @@ describe(AuthGuard.name, () => {
   });
 
   it('passes the verifier refusal through', async () => {
-    const guard = new AuthGuard(new Reflector(), verifier, openGate);
+    const guard = new AuthGuard(new Reflector(), verifier, openGate, noneRevoked);
 
     await expect(
       guard.canActivate(contextFor('guarded', { authorization: 'Bearer bad' }).context),
@@ -79,7 +98,7 @@ describe(AuthGuard.name, () => {
   });
 
   it('attaches the caller with the request correlation id', async () => {
-    const guard = new AuthGuard(new Reflector(), verifier, openGate);
+    const guard = new AuthGuard(new Reflector(), verifier, openGate, noneRevoked);
     const { context, request } = contextFor('guarded', { authorization: 'Bearer good' });
 
     await expect(guard.canActivate(context)).resolves.toBe(true);
@@ -97,7 +116,7 @@ describe(AuthGuard.name, () => {
         throw new ConferError('forbidden', 'auth.second_factor_required', 'Second factor needed.');
       },
     };
-    const guard = new AuthGuard(new Reflector(), verifier, gate);
+    const guard = new AuthGuard(new Reflector(), verifier, gate, noneRevoked);
     const { context, request } = contextFor('guarded', { authorization: 'Bearer good' });
 
     await expect(guard.canActivate(context)).rejects.toMatchObject({

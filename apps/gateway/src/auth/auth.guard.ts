@@ -6,6 +6,7 @@ import { normaliseCorrelationId } from '@confer/logging';
 
 import { AuthenticatedRequest, bearerToken, callerOf } from './authenticated-request';
 import { IS_PUBLIC } from './public.decorator';
+import { RevokedSessions } from './revoked-sessions';
 import { SESSION_GATE, SessionGate, TOKEN_VERIFIER, TokenVerifier } from './token-verifier';
 
 /**
@@ -19,6 +20,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(SESSION_GATE) private readonly gate: SessionGate,
+    private readonly revoked: RevokedSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,6 +40,10 @@ export class AuthGuard implements CanActivate {
       throw AuthError.missingToken();
     }
     const verified = await this.verifier.verify(token);
+    if (verified.issuer === 'confer') {
+      // A signed-out session's tokens stay valid until exp; the set refuses them at once.
+      this.revoked.assertLive(verified.sessionId);
+    }
     await this.gate.admit(verified, { path: request.path, method: request.method });
     request.token = verified;
     request.caller = callerOf(verified, normaliseCorrelationId(request.id));

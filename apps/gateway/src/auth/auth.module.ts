@@ -8,6 +8,7 @@ import { AuthHttpController } from './auth.http.controller';
 import { BuiltInTokenVerifier } from './built-in-token-verifier';
 import { AuthServiceJwksSource } from './jwks-source';
 import { KeycloakSsoHttpController } from './keycloak-sso.http.controller';
+import { RevokedSessions } from './revoked-sessions';
 import { BUILT_IN_VERIFIER, keycloakProviders } from './keycloak-sso.providers';
 import { SecondFactorSessionGate } from './session-gate';
 import { SESSION_GATE, TOKEN_VERIFIER } from './token-verifier';
@@ -31,8 +32,9 @@ import { SESSION_GATE, TOKEN_VERIFIER } from './token-verifier';
     },
     ...keycloakProviders,
     { provide: SESSION_GATE, useClass: SecondFactorSessionGate },
+    RevokedSessions,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TOKEN_VERIFIER, SESSION_GATE],
+  exports: [TOKEN_VERIFIER, SESSION_GATE, RevokedSessions],
 })
 export class AuthModule {}

@@ -5,13 +5,14 @@ import { grpcClientOptions, serviceClient } from '@confer/grpc';
 import { GrpcServiceKey } from '@confer/proto';
 
 import { GatewayConfig } from '../config';
-import { AUTH, CONTACTS, DISCUSSION, MESSAGING } from './service-clients';
+import { AUTH, CONTACTS, DISCUSSION, MAIL_BRIDGE, MESSAGING } from './service-clients';
 
 const CLIENTS: { token: symbol; key: GrpcServiceKey; url: (config: GatewayConfig) => string }[] = [
   { token: MESSAGING, key: 'messaging', url: (config) => config.grpc.messaging },
   { token: DISCUSSION, key: 'discussion', url: (config) => config.grpc.discussion },
   { token: CONTACTS, key: 'contacts', url: (config) => config.grpc.contacts },
   { token: AUTH, key: 'auth', url: (config) => config.grpc.auth },
+  { token: MAIL_BRIDGE, key: 'mailbridge', url: (config) => config.grpc.mailBridge },
 ];
 
 const grpcToken = (key: GrpcServiceKey) => `GRPC_${key.toUpperCase()}`;

@@ -1,4 +1,4 @@
-import { auth, contacts, discussion, messaging } from '@confer/proto';
+import { auth, contacts, discussion, mailbridge, messaging } from '@confer/proto';
 import { ServiceClient } from '@confer/grpc';
 
 /** Injection tokens of the promise-style gRPC clients the controllers use. */
@@ -6,8 +6,10 @@ export const MESSAGING = Symbol('MESSAGING');
 export const DISCUSSION = Symbol('DISCUSSION');
 export const CONTACTS = Symbol('CONTACTS');
 export const AUTH = Symbol('AUTH');
+export const MAIL_BRIDGE = Symbol('MAIL_BRIDGE');
 
 export type MessagingClient = ServiceClient<messaging.MessagingServiceClient>;
 export type DiscussionClient = ServiceClient<discussion.DiscussionServiceClient>;
 export type ContactsClient = ServiceClient<contacts.ContactsServiceClient>;
 export type AuthClient = ServiceClient<auth.AuthServiceClient>;
+export type MailBridgeClient = ServiceClient<mailbridge.MailBridgeServiceClient>;

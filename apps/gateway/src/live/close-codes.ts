@@ -8,6 +8,8 @@ export const CLOSE = {
   AUTH_FAILED: { code: 4401, reason: 'auth failed' },
   AUTH_EXPIRED: { code: 4401, reason: 'auth expired' },
   AUTH_TIMEOUT: { code: 4408, reason: 'auth timeout' },
+  /** The session was signed out, ended from another device, or its user disabled: sign in again. */
+  SESSION_ENDED: { code: 4401, reason: 'session ended' },
   TOO_MANY_FRAMES: { code: 4429, reason: 'too many frames' },
   /** The client reads too slowly: frames pile up in the server's send buffer. */
   SLOW_CONSUMER: { code: 4503, reason: 'slow consumer' },

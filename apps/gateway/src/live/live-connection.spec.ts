@@ -50,6 +50,7 @@ function setup(options: {
   position?: number;
   replayLimit?: number;
   onSync?: (sink: LiveSink) => void;
+  ended?: string[];
 }) {
   const now = { value: 1_000_000 };
   const token: VerifiedToken = {
@@ -62,6 +63,7 @@ function setup(options: {
   };
   let sink: LiveSink | undefined;
   const syncCalls: number[] = [];
+  const ended = new Set<string>(options.ended ?? []);
   const context: LiveContext = {
     verifier: {
       verify: async (value) => {
@@ -73,6 +75,7 @@ function setup(options: {
       },
     },
     gate: { admit: async () => undefined },
+    revoked: { isRevoked: (sessionId: string) => ended.has(sessionId) },
     hub: {
       attach: async (_userId: string, attached: LiveSink) => {
         sink = attached;
@@ -112,6 +115,8 @@ function setup(options: {
     socket,
     connection,
     now,
+    ended,
+    sink: () => sink,
     syncCalls,
     deliver: (seqs: number[]) => sink?.deliver(seqs.map(frame)),
   };
@@ -273,5 +278,61 @@ describe(LiveConnection.name, () => {
     await flush();
 
     expect(socket.closedWith?.code).toBe(4401);
+  });
+
+  it('closes 4401 session ended for a token of a session that has ended', async () => {
+    const { socket, connection } = setup({ pages: [], ended: ['s1'] });
+    connection.start({ token: 'good' });
+    await flush();
+
+    expect(socket.closedWith).toEqual({ code: 4401, reason: 'session ended' });
+    expect(socket.sent).toEqual([]);
+  });
+
+  it('closes 4401 session ended at the next sweep once its session ends', async () => {
+    const { socket, connection, now, ended } = setup({ pages: [] });
+    connection.start({ token: 'good' });
+    await flush();
+    connection.sweep(now.value, false);
+    expect(socket.closedWith).toBeUndefined();
+
+    ended.add('s1');
+    connection.sweep(now.value, false);
+
+    expect(connection.sessionId).toBe('s1');
+    expect(socket.closedWith).toEqual({ code: 4401, reason: 'session ended' });
+  });
+
+  it('writes signals without seq, only those for every session or for its own', async () => {
+    const { socket, connection } = setup({ pages: [] });
+    connection.start({ token: 'good' });
+    await flush();
+    const before = socket.sent.length;
+
+    connection.signal({
+      type: 'two_factor.approval_requested',
+      data: { id: 'a1' },
+      sessionId: 's1',
+    });
+    connection.signal({
+      type: 'two_factor.approval_requested',
+      data: { id: 'a2' },
+      sessionId: 's2',
+    });
+    connection.signal({ type: 'notice', data: null });
+
+    expect(socket.sent.slice(before)).toEqual([
+      { type: 'two_factor.approval_requested', data: { id: 'a1' } },
+      { type: 'notice', data: null },
+    ]);
+  });
+
+  it('writes no signal before the socket is authenticated', () => {
+    const { socket, connection } = setup({ pages: [] });
+    connection.start({});
+
+    connection.signal({ type: 'notice', data: null });
+
+    expect(socket.sent).toEqual([]);
   });
 });

@@ -4,10 +4,11 @@ import { Logger } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
 
 import { ConferError } from '@confer/errors';
-import { LiveFrame } from '@confer/events';
+import { LiveFrame, SignalFrame } from '@confer/events';
 import { Caller } from '@confer/grpc';
 
 import { callerOf } from '../auth/authenticated-request';
+import { RevokedSessions } from '../auth/revoked-sessions';
 import { SessionGate, TokenVerifier, VerifiedToken } from '../auth/token-verifier';
 import { MessagingClient } from '../clients/service-clients';
 import { MessagesService } from '../messages/messages.service';
@@ -30,6 +31,8 @@ import { LiveHub, LiveSink } from './live-hub';
 export interface LiveContext {
   verifier: TokenVerifier;
   gate: SessionGate;
+  /** Ended sessions: a socket of one is refused, or closed when it ends later. */
+  revoked: Pick<RevokedSessions, 'isRevoked'>;
   hub: LiveHub;
   messaging: MessagingClient;
   messages: MessagesService;
@@ -83,7 +86,12 @@ export class LiveConnection implements LiveSink {
     }
   }
 
-  /** The node's sweep: auth deadline, token expiry and heartbeats. */
+  /** The Confer session this socket belongs to, once authenticated (Keycloak sessions are not ours). */
+  get sessionId(): string | undefined {
+    return this.token?.issuer === 'confer' ? this.token.sessionId : undefined;
+  }
+
+  /** The node's sweep: auth deadline, token expiry, ended sessions and heartbeats. */
   sweep(now: number, heartbeatDue: boolean): void {
     if (this.closed) {
       return;
@@ -100,6 +108,13 @@ export class LiveConnection implements LiveSink {
 
       return;
     }
+    // The ending is normally pushed at once (LiveGateway); this catches one
+    // that arrived while the socket was still authenticating.
+    if (this.sessionId && this.context.revoked.isRevoked(this.sessionId)) {
+      this.close(CLOSE.SESSION_ENDED);
+
+      return;
+    }
     if (heartbeatDue) {
       if (this.missedPongs >= 2) {
         this.socket.terminate();
@@ -113,6 +128,18 @@ export class LiveConnection implements LiveSink {
 
   deliver(frames: LiveFrame[]): void {
     this.sequencer?.live(frames);
+  }
+
+  /**
+   * An ephemeral frame (libs/events signals): written as `{type, data}`
+   * without seq, outside the ordered stream; one addressed to another
+   * session of the user is not for this socket.
+   */
+  signal(frame: SignalFrame): void {
+    if (!this.token || (frame.sessionId && frame.sessionId !== this.sessionId)) {
+      return;
+    }
+    this.write({ type: frame.type, data: frame.data });
   }
 
   close(reason: CloseReason): void {
@@ -176,6 +203,11 @@ export class LiveConnection implements LiveSink {
     this.authenticating = true;
     try {
       const verified = await this.context.verifier.verify(token);
+      if (verified.issuer === 'confer' && this.context.revoked.isRevoked(verified.sessionId)) {
+        this.close(CLOSE.SESSION_ENDED);
+
+        return;
+      }
       await this.context.gate.admit(verified, LIVE_ROUTE);
       if (this.closed) {
         return;

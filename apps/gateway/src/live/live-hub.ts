@@ -1,24 +1,27 @@
 import { Logger } from '@nestjs/common';
 import { NatsConnection, Subscription } from 'nats';
 
-import { LiveFrame, liveSubject } from '@confer/events';
+import { LiveFrame, liveSubject, parseSignal, SignalFrame, signalSubject } from '@confer/events';
 
 import { toApiChangeData } from '../sync/change.mapper';
 
 /** Whoever wants a user's live frames: that user's sockets on this node. */
 export interface LiveSink {
   deliver(frames: LiveFrame[]): void;
+  /** An ephemeral signal frame (no seq), which the sink may keep for one session only. */
+  signal(frame: SignalFrame): void;
 }
 
 interface UserSubscription {
-  subscription: Subscription;
+  subscriptions: Subscription[];
   sinks: Set<LiveSink>;
 }
 
 /**
- * One core-NATS subscription per connected user per gateway node, shared by
- * all of that user's sockets here (ref-counted), so a user with five devices
- * costs one subscription and one JSON parse per delivery.
+ * Two core-NATS subscriptions per connected user per gateway node (the change
+ * stream's live frames and the user's signals), shared by all of that user's
+ * sockets here (ref-counted), so a user with five devices costs one JSON parse
+ * per delivery.
  */
 export class LiveHub {
   private readonly logger = new Logger(LiveHub.name);
@@ -45,14 +48,21 @@ export class LiveHub {
       return;
     }
     const sinks = new Set<LiveSink>([sink]);
-    const subscription = this.nats.subscribe(liveSubject(this.prefix, userId), {
+    const live = this.nats.subscribe(liveSubject(this.prefix, userId), {
       callback: (error, message) => {
         if (!error) {
           this.dispatch(userId, sinks, message.data);
         }
       },
     });
-    this.users.set(userId, { subscription, sinks });
+    const signals = this.nats.subscribe(signalSubject(this.prefix, userId), {
+      callback: (error, message) => {
+        if (!error) {
+          this.dispatchSignal(userId, sinks, message.data);
+        }
+      },
+    });
+    this.users.set(userId, { subscriptions: [live, signals], sinks });
     await this.nats.flush();
   }
 
@@ -63,14 +73,14 @@ export class LiveHub {
     }
     entry.sinks.delete(sink);
     if (entry.sinks.size === 0) {
-      entry.subscription.unsubscribe();
+      entry.subscriptions.forEach((subscription) => subscription.unsubscribe());
       this.users.delete(userId);
     }
   }
 
   close(): void {
     for (const entry of this.users.values()) {
-      entry.subscription.unsubscribe();
+      entry.subscriptions.forEach((subscription) => subscription.unsubscribe());
     }
     this.users.clear();
   }
@@ -84,6 +94,18 @@ export class LiveHub {
     }
     for (const sink of sinks) {
       sink.deliver(frames);
+    }
+  }
+
+  private dispatchSignal(userId: string, sinks: Set<LiveSink>, data: Uint8Array): void {
+    const frame = parseSignal(data);
+    if (!frame) {
+      this.logger.warn({ userId }, 'dropped an unreadable signal');
+
+      return;
+    }
+    for (const sink of sinks) {
+      sink.signal(frame);
     }
   }
 }

@@ -16,6 +16,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { NATS_CONNECTION } from '@confer/events';
 
 import { bearerToken } from '../auth/authenticated-request';
+import { RevokedSessions } from '../auth/revoked-sessions';
 import { SESSION_GATE, SessionGate, TOKEN_VERIFIER, TokenVerifier } from '../auth/token-verifier';
 import { MESSAGING, MessagingClient } from '../clients/service-clients';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
@@ -49,6 +50,7 @@ export class LiveGateway implements OnApplicationBootstrap, BeforeApplicationShu
   private server?: WebSocketServer;
   private httpServer?: Server;
   private sweepTimer?: NodeJS.Timeout;
+  private stopRevocations?: () => void;
   private nextHeartbeatAt = 0;
 
   constructor(
@@ -59,11 +61,13 @@ export class LiveGateway implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(MESSAGING) messaging: MessagingClient,
     messages: MessagesService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly revoked: RevokedSessions,
   ) {
     this.hub = new LiveHub(nats, config.nats.prefix);
     this.context = {
       verifier,
       gate,
+      revoked,
       hub: this.hub,
       messaging,
       messages,
@@ -91,12 +95,31 @@ export class LiveGateway implements OnApplicationBootstrap, BeforeApplicationShu
     this.nextHeartbeatAt = Date.now() + this.config.live.heartbeatMs;
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
+    this.stopRevocations = this.revoked.onRevoked((sessionId) => this.endSession(sessionId));
+  }
+
+  /**
+   * Closes this node's sockets of an ended session with 4401 "session ended".
+   * A scan of the node's sockets: sessions end seldom next to frames sent.
+   */
+  private endSession(sessionId: string): void {
+    let closed = 0;
+    for (const connection of this.connections) {
+      if (connection.sessionId === sessionId) {
+        connection.close(CLOSE.SESSION_ENDED);
+        closed += 1;
+      }
+    }
+    if (closed > 0) {
+      this.logger.log({ sessionId, sockets: closed }, 'closed live sockets of an ended session');
+    }
   }
 
   /** Before the HTTP server closes: stop taking sockets and tell every device to go elsewhere. */
   beforeApplicationShutdown(): void {
     this.httpServer?.off('upgrade', this.onUpgrade);
     clearInterval(this.sweepTimer);
+    this.stopRevocations?.();
     const count = this.connections.size;
     for (const connection of this.connections) {
       connection.close(CLOSE.GOING_AWAY);
