@@ -73,6 +73,22 @@ describe('SCIM user mapping', () => {
     });
   });
 
+  it('keeps the userName as the login address when the work address is removed', () => {
+    const remaining = fromScimUser(
+      {
+        schemas: [SCHEMA.user],
+        userName: 'bjensen@example.com',
+        emails: [{ value: 'babs@jensen.org', type: 'home' }],
+      },
+      'example.com',
+    );
+
+    expect(remaining).toMatchObject({
+      email: 'bjensen@example.com',
+      secondaryEmails: ['babs@jensen.org'],
+    });
+  });
+
   it('writes the representation a client reads back, with a version that follows the content', () => {
     const resource = toScimUser(ROW, [{ id: 'd1', name: 'Tours' }], 'https://c.example/scim/v2');
 

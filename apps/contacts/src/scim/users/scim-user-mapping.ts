@@ -105,10 +105,11 @@ export function toScimUser(row: ScimUserRow, groups: GroupRef[], baseUrl: string
 /**
  * Reads a SCIM User body (POST, PUT, or a patched representation) into the
  * fields kept, or throws the first problem as a ScimError. The login address
- * is the primary e-mail (else the first work one, else the first), else the
- * userName when it is an address, else userName@domain; it must be in the
- * organisation's mail domain, so no organisation can provision another's
- * addresses and capture those people's logins. Other addresses may be anywhere.
+ * is the primary e-mail, else the first work one, else the userName when it is
+ * an address, else the first address in the domain, else userName@domain. It
+ * must be in the organisation's mail domain, so no organisation can provision
+ * another's addresses and capture those people's logins; other addresses may
+ * be anywhere.
  */
 export function fromScimUser(body: unknown, orgDomain: string): ScimUserFields {
   if (!isObject(body)) {
@@ -210,15 +211,27 @@ function emailsOf(body: Record<string, unknown>): EmailEntry[] {
 
 function loginAddress(addresses: EmailEntry[], userName: string, orgDomain: string): string {
   const chosen =
-    addresses.find((entry) => entry.primary) ??
-    addresses.find((entry) => entry.type === 'work') ??
-    addresses[0];
-  const address = chosen?.value ?? foldEmail(userName) ?? foldEmail(`${userName}@${orgDomain}`);
+    addresses.find((entry) => entry.primary) ?? addresses.find((entry) => entry.type === 'work');
+  if (chosen) {
+    return inDomain(chosen.value, orgDomain);
+  }
+  const fromUserName = foldEmail(userName);
+  if (fromUserName) {
+    return inDomain(fromUserName, orgDomain);
+  }
+  const address =
+    addresses.find((entry) => domainOf(entry.value) === orgDomain)?.value ??
+    foldEmail(`${userName}@${orgDomain}`);
   if (!address) {
     throw ScimError.invalidValue(
-      '"userName" is neither an e-mail address nor usable as the local part of one, and no "emails" were given.',
+      '"userName" is neither an e-mail address nor usable as the local part of one, and no "emails" were given in the domain.',
     );
   }
+
+  return address;
+}
+
+function inDomain(address: string, orgDomain: string): string {
   if (domainOf(address) !== orgDomain) {
     throw ScimError.invalidValue(
       `The login address ${address} is not in the organisation's mail domain ${orgDomain}.`,
