@@ -4,6 +4,9 @@ import { RequestError } from '@confer/errors';
 
 import { findJsonProblem, jsonProblemError } from './json-checks';
 
+/** JSON bodies the parser reads: SCIM clients send application/scim+json (RFC 7644 section 3.1). */
+export const JSON_MEDIA_TYPES = ['application/json', 'application/scim+json'];
+
 /**
  * Before the body parser: the API reads JSON only, so a request that carries
  * a body of any other type (a form, text, nothing named) is refused with 415
@@ -12,7 +15,7 @@ import { findJsonProblem, jsonProblemError } from './json-checks';
  */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
   const contentType = request.headers['content-type'];
-  if (hasBody(request) && mediaTypeOf(contentType) !== 'application/json') {
+  if (hasBody(request) && !JSON_MEDIA_TYPES.includes(mediaTypeOf(contentType))) {
     next(RequestError.unsupportedMediaType(mediaTypeOf(contentType) || '(none)'));
 
     return;

@@ -7,7 +7,14 @@ import { HttpErrorFilter } from '@confer/errors';
 import { CORRELATION_HEADER, normaliseCorrelationId } from '@confer/logging';
 
 import { GatewayConfig } from '../config';
-import { nameParserErrors, refuseUnusableJson, requireJsonBody } from './body-checks';
+import { scimBodyErrors } from '../scim/scim-body-errors';
+import { SCIM_PATH } from '../scim/scim-request';
+import {
+  JSON_MEDIA_TYPES,
+  nameParserErrors,
+  refuseUnusableJson,
+  requireJsonBody,
+} from './body-checks';
 import { requestValidationPipe } from './validation';
 
 export const API_PREFIX = 'api/v1';
@@ -34,10 +41,14 @@ export function configureGatewayHttp(app: INestApplication, config: GatewayConfi
   // The only body parser: Nest's own (JSON and forms) are turned off where the
   // app is created, so a form body is never read; see requireJsonBody.
   express.use(requireJsonBody);
-  express.useBodyParser('json', { limit: config.http.bodyLimitBytes });
+  express.useBodyParser('json', { limit: config.http.bodyLimitBytes, type: JSON_MEDIA_TYPES });
   express.use(nameParserErrors);
   express.use(refuseUnusableJson);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  // SCIM clients expect SCIM's error body even for a body rejected before any route runs.
+  express.use(`/${SCIM_PATH}`, scimBodyErrors);
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health/live', 'health/ready', 'metrics', `${SCIM_PATH}/{*path}`],
+  });
   app.useGlobalPipes(requestValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   const document = openApiDocument(app, config);
