@@ -34,6 +34,7 @@ import { MessagesHttpController } from './messages/messages.http.controller';
 import { MessagesService } from './messages/messages.service';
 import { MyContactsModule } from './my-contacts/my-contacts.module';
 import { RecentSessionsHttpController } from './recent-sessions/recent-sessions.http.controller';
+import { ScimModule } from './scim/scim.module';
 import { SyncHttpController } from './sync/sync.http.controller';
 import { TwoFactorHttpModule } from './two-factor/two-factor.module';
 import { UsersHttpController } from './users/users.http.controller';
@@ -88,6 +89,7 @@ export class AppModule {
         AdminSettingsModule,
         ContactCardsModule,
         MyContactsModule,
+        ScimModule,
         health,
       ],
       controllers: [
