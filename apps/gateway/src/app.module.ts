@@ -24,6 +24,7 @@ import { describeReadinessCheck } from './clients/service-readiness';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { ContactCardsModule } from './contact-cards/contact-cards.module';
 import { ConversationsHttpController } from './conversations/conversations.http.controller';
+import { DirectoryAdminModule } from './directory-admin/directory-admin.module';
 import { DirectoryHttpController } from './directory/directory.http.controller';
 import { DiscussionsHttpController } from './discussions/discussions.http.controller';
 import { IdempotencyStore } from './idempotency/idempotency.store';
@@ -87,6 +88,7 @@ export class AppModule {
         TwoFactorHttpModule.forRoot(config),
         AuditModule.forRoot(config),
         AdminSettingsModule,
+        DirectoryAdminModule,
         ContactCardsModule,
         MyContactsModule,
         ScimModule,
