@@ -5,7 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { OutboxPublisher, recordAudit } from '@confer/events';
 
-import { RequestOrigin, sha256 } from '../two-factor/session-context';
+import { returnedRows } from '../two-factor/returned-rows';
+import { isUuid, RequestOrigin, sha256 } from '../two-factor/session-context';
 import { TWO_FACTOR_SETTINGS, TwoFactorSettings } from '../two-factor/two-factor.settings';
 import { TrustedDeviceError } from './trusted-devices.errors';
 
@@ -72,11 +73,13 @@ export class TrustedDevicesService {
     if (!token) {
       return undefined;
     }
-    const rows: { id: string }[] = await this.dataSource.query(
-      `UPDATE trusted_devices SET last_used_at = now(), last_ip = $3
-       WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
-       RETURNING id`,
-      [sha256(token), userId, clientIp],
+    const rows = returnedRows<{ id: string }>(
+      await this.dataSource.query(
+        `UPDATE trusted_devices SET last_used_at = now(), last_ip = $3
+         WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
+         RETURNING id`,
+        [sha256(token), userId, clientIp],
+      ),
     );
 
     return rows[0]?.id;
@@ -134,17 +137,17 @@ export class TrustedDevicesService {
     condition: string,
     parameters: unknown[],
   ): Promise<number> {
-    const isUuid = parameters.every(
-      (value) => typeof value !== 'string' || /^[0-9a-f-]{36}$/i.test(value),
-    );
-    if (!isUuid) {
+    // An id that is no uuid names no device (and would fail the uuid column's cast).
+    if (!parameters.every((value) => typeof value !== 'string' || isUuid(value))) {
       return 0;
     }
-    const rows: { id: string; name: string }[] = await manager.query(
-      `UPDATE trusted_devices SET revoked_at = now()
-       WHERE user_id = $1 AND revoked_at IS NULL AND ${condition}
-       RETURNING id, name`,
-      [origin.userId, ...parameters],
+    const rows = returnedRows<{ id: string; name: string }>(
+      await manager.query(
+        `UPDATE trusted_devices SET revoked_at = now()
+         WHERE user_id = $1 AND revoked_at IS NULL AND ${condition}
+         RETURNING id, name`,
+        [origin.userId, ...parameters],
+      ),
     );
     for (const row of rows) {
       await recordAudit(manager, this.outbox, {

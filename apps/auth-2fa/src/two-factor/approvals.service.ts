@@ -9,9 +9,17 @@ import { TrustedDevicesService } from '../trusted-devices/trusted-devices.servic
 import { ApprovalSignals } from './approval-signals';
 import { EnrolmentRecord, findEnrolment } from './enrolment.record';
 import { OrgPolicyService } from './org-policy.service';
-import { RequestOrigin } from './session-context';
+import {
+  deviceNameOf,
+  SECOND_FACTOR_SESSIONS,
+  SecondFactorSessions,
+} from './second-factor-sessions';
+import { isUuid, RequestOrigin } from './session-context';
 import { TWO_FACTOR_SETTINGS, TwoFactorSettings } from './two-factor.settings';
 import { TwoFactorError } from './two-factor.errors';
+
+/** Shown when neither the request nor the session named the device. */
+const UNNAMED_DEVICE = 'Unnamed device';
 
 export type ApprovalPurpose = 'sign_in' | 'disable';
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'used' | 'expired';
@@ -46,6 +54,7 @@ export class ApprovalsService {
     private readonly signals: ApprovalSignals,
     private readonly policy: OrgPolicyService,
     private readonly trustedDevices: TrustedDevicesService,
+    @Inject(SECOND_FACTOR_SESSIONS) private readonly sessions: SecondFactorSessions,
     @Inject(TWO_FACTOR_SETTINGS) private readonly settings: TwoFactorSettings,
   ) {}
 
@@ -66,7 +75,7 @@ export class ApprovalsService {
       purpose,
       status: 'pending',
       requestingSessionId: origin.sessionId,
-      deviceName: origin.deviceName,
+      deviceName: await deviceNameOf(this.sessions, origin, UNNAMED_DEVICE),
       clientIp: origin.clientIp,
       requestedAt: now,
       expiresAt: new Date(now.getTime() + this.settings.approvalTtlSeconds * 1000),
@@ -218,7 +227,7 @@ export class ApprovalsService {
     approvalId: string,
     options: { lock?: boolean } = {},
   ): Promise<Approval | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(approvalId)) {
+    if (!isUuid(approvalId)) {
       return undefined;
     }
     const rows: Record<string, unknown>[] = await manager.query(

@@ -6,6 +6,7 @@ import { OutboxPublisher, recordAudit } from '@confer/events';
 import { CodeAttemptLimiter } from './code-attempt-limiter';
 import { EnrolmentRecord } from './enrolment.record';
 import { SecretCipher, UnknownSecretKeyError } from './secret-cipher';
+import { returnedRows } from './returned-rows';
 import { RequestOrigin } from './session-context';
 import { matchingStep, PRODUCT_TOTP } from './totp';
 import { TWO_FACTOR_SETTINGS, TwoFactorSettings } from './two-factor.settings';
@@ -46,11 +47,13 @@ export class CodeCheckService {
       await this.refuse(enrolment, origin, 'wrong');
       throw TwoFactorError.codeInvalid();
     }
-    const used: unknown[] = await manager.query(
-      `UPDATE two_factor_enrolments SET last_used_step = $2
-       WHERE user_id = $1 AND (last_used_step IS NULL OR last_used_step < $2)
-       RETURNING user_id`,
-      [enrolment.userId, step],
+    const used = returnedRows(
+      await manager.query(
+        `UPDATE two_factor_enrolments SET last_used_step = $2
+         WHERE user_id = $1 AND (last_used_step IS NULL OR last_used_step < $2)
+         RETURNING user_id`,
+        [enrolment.userId, step],
+      ),
     );
     if (used.length === 0) {
       await this.refuse(enrolment, origin, 'reused');

@@ -12,6 +12,11 @@ import { CONTACTS, ContactsClient } from '../directory/contacts-client';
 import { CodeCheckService } from './code-check.service';
 import { findEnrolment } from './enrolment.record';
 import { OrgPolicyService } from './org-policy.service';
+import {
+  deviceNameOf,
+  SECOND_FACTOR_SESSIONS,
+  SecondFactorSessions,
+} from './second-factor-sessions';
 import { SecretCipher } from './secret-cipher';
 import { RequestOrigin, sha256 } from './session-context';
 import { base32Encode, PRODUCT_TOTP } from './totp';
@@ -55,6 +60,7 @@ export class EnrolmentService {
     private readonly codes: CodeCheckService,
     private readonly policy: OrgPolicyService,
     @Inject(CONTACTS) private readonly contacts: ContactsClient,
+    @Inject(SECOND_FACTOR_SESSIONS) private readonly sessions: SecondFactorSessions,
     @Inject(TWO_FACTOR_SETTINGS) private readonly settings: TwoFactorSettings,
   ) {}
 
@@ -130,7 +136,11 @@ export class EnrolmentService {
     bindingToken: string,
     deviceName: string,
   ): Promise<{ deviceName: string; boundAt: Date }> {
-    const name = deviceName.trim() || origin.deviceName || 'Confer app';
+    const name = await deviceNameOf(
+      this.sessions,
+      { ...origin, deviceName: deviceName.trim() || origin.deviceName },
+      'Confer app',
+    );
     const boundAt = new Date();
     await this.dataSource.transaction(async (manager) => {
       const rows: Record<string, unknown>[] = await manager.query(

@@ -22,3 +22,21 @@ export interface SecondFactorSessions {
 }
 
 export const SECOND_FACTOR_SESSIONS = Symbol('SECOND_FACTOR_SESSIONS');
+
+/**
+ * The device name a request shows: the one sent with it, else the one its
+ * session signed in with, else `fallback`.
+ */
+export async function deviceNameOf(
+  sessions: SecondFactorSessions,
+  origin: { userId: string; sessionId: string; deviceName: string },
+  fallback: string,
+): Promise<string> {
+  const sent = origin.deviceName.trim();
+  if (sent) {
+    return sent;
+  }
+  const session = await sessions.findLive(origin.userId, origin.sessionId);
+
+  return session?.deviceName.trim() || fallback;
+}

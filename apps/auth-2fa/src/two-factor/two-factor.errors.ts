@@ -151,6 +151,14 @@ export class TwoFactorError extends ConferError {
     );
   }
 
+  static sessionNotSupported(): TwoFactorError {
+    return new TwoFactorError(
+      'forbidden',
+      'two_factor.session_not_supported',
+      'Two-factor sign-in applies to Confer sign-ins; this session comes from another identity provider, which handles its own second factor.',
+    );
+  }
+
   static secretKeyMissing(keyId: string, cause: unknown): TwoFactorError {
     return new TwoFactorError(
       'internal',
