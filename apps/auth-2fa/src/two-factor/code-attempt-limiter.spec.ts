@@ -1,6 +1,6 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 
-import { AttemptRule, CodeAttemptLimiter } from './code-attempt-limiter';
+import { AttemptRule, CodeAttemptLimiter, codeAttemptRules } from './code-attempt-limiter';
 import { TwoFactorError } from './two-factor.errors';
 
 const RULES: AttemptRule[] = [
@@ -122,5 +122,22 @@ describe(CodeAttemptLimiter.name, () => {
     await limiter.recordFailure(victimAtHome);
 
     await expect(limiter.check(victimAtHome)).resolves.toBeUndefined();
+  });
+
+  it('builds its rules from the configured limits, the account-and-address rule first', async () => {
+    const limit = { failures: 2, windowSeconds: 60, firstBlockSeconds: 7, maxBlockSeconds: 9 };
+    const rules = codeAttemptRules({
+      accountIp: limit,
+      account: { ...limit, failures: 50 },
+      ip: { ...limit, failures: 50 },
+      blockMemorySeconds: 60,
+    });
+    const limiter = new CodeAttemptLimiter((options) => new RateLimiterMemory(options), rules);
+    await limiter.recordFailure(victimAtHome);
+    await limiter.recordFailure(victimAtHome);
+
+    expect(rules.map((rule) => rule.name)).toEqual(['account_ip', 'account', 'ip']);
+    expect(rules[0].keyOf(victimAtHome)).toBe('victim:192.0.2.10');
+    expect((await refusal(limiter.check(victimAtHome))).details?.retryAfterSeconds).toBe(7);
   });
 });

@@ -18,6 +18,22 @@ export interface AttemptRule {
   maxBlockSeconds: number;
 }
 
+/** One rule's numbers, from configuration. */
+export interface AttemptLimit {
+  failures: number;
+  windowSeconds: number;
+  firstBlockSeconds: number;
+  maxBlockSeconds: number;
+}
+
+/** The configured limits: one per key, and how long past blocks count towards the next. */
+export interface AttemptLimits {
+  accountIp: AttemptLimit;
+  account: AttemptLimit;
+  ip: AttemptLimit;
+  blockMemorySeconds: number;
+}
+
 /**
  * Three rules: the account from one address is the tightest, so a guesser
  * meets it long before the account-wide rule; the account-wide rule stops a
@@ -25,36 +41,21 @@ export interface AttemptRule {
  * trying many accounts. A victim's own address is only blocked by the
  * account-wide rule, which needs many failures from elsewhere, and the push
  * approval is never throttled by wrong codes, so no one can lock a victim out
- * for good.
+ * for good. The account-and-address rule comes first: a right code clears it.
  */
-export const CODE_ATTEMPT_RULES: AttemptRule[] = [
-  {
-    name: 'account_ip',
-    keyOf: (source) => `${source.userId}:${source.clientIp}`,
-    failures: 5,
-    windowSeconds: 15 * 60,
-    firstBlockSeconds: 30,
-    maxBlockSeconds: 15 * 60,
-  },
-  {
-    name: 'account',
-    keyOf: (source) => source.userId,
-    failures: 20,
-    windowSeconds: 60 * 60,
-    firstBlockSeconds: 60,
-    maxBlockSeconds: 60 * 60,
-  },
-  {
-    name: 'ip',
-    keyOf: (source) => source.clientIp,
-    failures: 50,
-    windowSeconds: 60 * 60,
-    firstBlockSeconds: 60,
-    maxBlockSeconds: 60 * 60,
-  },
-];
+export function codeAttemptRules(limits: AttemptLimits): AttemptRule[] {
+  return [
+    {
+      name: 'account_ip',
+      keyOf: (source) => `${source.userId}:${source.clientIp}`,
+      ...limits.accountIp,
+    },
+    { name: 'account', keyOf: (source) => source.userId, ...limits.account },
+    { name: 'ip', keyOf: (source) => source.clientIp, ...limits.ip },
+  ];
+}
 
-/** How long the count of blocks that makes the next one longer is remembered. */
+/** The default of blockMemorySeconds: a day. */
 const BLOCK_MEMORY_SECONDS = 24 * 60 * 60;
 
 /** Builds a limiter (Redis in the app, memory in unit specs) for a key prefix and window. */
@@ -74,7 +75,11 @@ interface ArmedRule {
 export class CodeAttemptLimiter {
   private readonly rules: ArmedRule[];
 
-  constructor(create: LimiterFactory, rules: AttemptRule[] = CODE_ATTEMPT_RULES) {
+  constructor(
+    create: LimiterFactory,
+    rules: AttemptRule[],
+    blockMemorySeconds: number = BLOCK_MEMORY_SECONDS,
+  ) {
     this.rules = rules.map((rule) => ({
       rule,
       failures: create({
@@ -85,7 +90,7 @@ export class CodeAttemptLimiter {
       blocks: create({
         keyPrefix: `2fa_code_block_${rule.name}`,
         points: Number.MAX_SAFE_INTEGER,
-        duration: BLOCK_MEMORY_SECONDS,
+        duration: blockMemorySeconds,
       }),
     }));
   }

@@ -8,13 +8,14 @@ import { SessionsService } from '../sessions/sessions.service';
 import { TrustedDevicesService } from '../trusted-devices/trusted-devices.service';
 import { ApprovalSignals } from './approval-signals';
 import { ApprovalsService } from './approvals.service';
-import { CodeAttemptLimiter } from './code-attempt-limiter';
+import { CodeAttemptLimiter, codeAttemptRules } from './code-attempt-limiter';
 import { CodeCheckService } from './code-check.service';
 import { EnrolmentService } from './enrolment.service';
 import { OrgPolicyService } from './org-policy.service';
 import { SECOND_FACTOR_SESSIONS } from './second-factor-sessions';
 import { SecretCipher } from './secret-cipher';
 import { SecretResealer } from './secret-resealer';
+import { TwoFactorPruner } from './two-factor-pruner';
 import { SignInService } from './sign-in.service';
 import { TwoFactorConfig } from './two-factor.config';
 import { TwoFactorGrpcController } from './two-factor.grpc.controller';
@@ -51,6 +52,8 @@ export class TwoFactorModule {
                   points,
                   duration,
                 }),
+              codeAttemptRules(settings.codeLimits),
+              settings.codeLimits.blockMemorySeconds,
             ),
         },
         { provide: SECOND_FACTOR_SESSIONS, useExisting: SessionsService },
@@ -62,6 +65,7 @@ export class TwoFactorModule {
         SignInService,
         TrustedDevicesService,
         SecretResealer,
+        TwoFactorPruner,
       ],
       exports: [SignInService],
     };
