@@ -499,6 +499,14 @@ describe('SCIM 2.0 provisioning', () => {
         400,
         'invalidValue',
       ],
+      [
+        'a body over the size limit',
+        'POST',
+        '/Users',
+        { schemas: [USER], userName: 'big', displayName: 'x'.repeat(300_000) },
+        413,
+        undefined,
+      ],
       ['an unknown id', 'GET', `/Users/${randomUUID()}`, undefined, 404, undefined],
       ['an id that is no id', 'DELETE', '/Users/not-an-id', undefined, 404, undefined],
     ])('answers %s with its SCIM error', async (_case, method, path, body, status, scimType) => {

@@ -96,6 +96,10 @@ function toConferError(
   if (isConferError(exception)) {
     return exception;
   }
+  // The body parser's own error for an oversized body, named by its type (as HttpErrorFilter does).
+  if ((exception as { type?: unknown } | undefined)?.type === 'entity.too.large') {
+    return RequestError.tooLarge('The request body is too large.');
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     if (status === 404) {
