@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { Client as PgClient } from 'pg';
+
+import { databaseUrl } from '@confer/database';
 import { Caller, systemCaller } from '@confer/grpc';
 import {
   conferFailure,
@@ -40,6 +43,7 @@ describe(PeopleSearchService.name, () => {
   const system = systemCaller(orgId, 'it-search');
   const viewer: Caller = { userId: randomUUID(), orgId, roles: [], correlationId: 'it-viewer' };
   let app: RunningContacts;
+  let db: PgClient;
   /** uid by every address of the fixture. */
   const uidByEmail = new Map<string, string>();
 
@@ -74,9 +78,12 @@ describe(PeopleSearchService.name, () => {
     });
     const run = await syncToEnd(app, system, true);
     expect(run.status).toBe('succeeded');
+    db = new PgClient({ connectionString: databaseUrl(servers.postgresUrl, database) });
+    await db.connect();
   });
 
   afterAll(async () => {
+    await db?.end();
     await app?.close();
     await dropDatabase(servers.postgresUrl, database);
   });
@@ -119,6 +126,94 @@ describe(PeopleSearchService.name, () => {
     expect(person.departments).toEqual([
       expect.objectContaining({ name: '客户端研发部', title: '主管' }),
     ]);
+  });
+
+  it('finds a name one typing slip away, whole names first', async () => {
+    expect((await uids('shanyogn'))[0]).toBe('shanyong');
+    // Two people are called 区长青; both come before anyone merely starting so.
+    expect((await uids('ouchangqnig')).slice(0, 2).sort()).toEqual(['ouchangqing', 'ouchangqing2']);
+    expect(await uids('yuchilteian')).toContain('yuchiletian');
+  });
+
+  it('finds a name typed with other characters of the same sound', async () => {
+    // 单永 is nobody's name; it sounds like 单勇 (shanyong).
+    expect((await uids('单永'))[0]).toBe('shanyong');
+  });
+
+  it('leaves disabled people out of near matches too', async () => {
+    expect(await uids('piaomign', viewer, 50)).not.toContain('piaoming');
+    expect(await uids('朴明', viewer, 50)).not.toContain('piaoming');
+  });
+
+  it('treats wildcards, backslashes and quotes as typed characters, and changes nothing', async () => {
+    const counts = () =>
+      db.query<{ users: string; keys: string }>(
+        `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM user_search_keys) AS keys`,
+      );
+    const before = (await counts()).rows[0];
+
+    for (const query of [
+      '%',
+      '_',
+      '\\',
+      "'",
+      '"',
+      '%%%',
+      '_%\\',
+      "x' OR '1'='1",
+      '"; DROP TABLE users; --',
+    ]) {
+      expect(await uids(query, viewer, 50)).toEqual([]);
+    }
+    // As a LIKE pattern s_anyong would match shanyong as a prefix; here the _ is a slip for h.
+    expect((await uids('s_anyong'))[0]).toBe('shanyong');
+    expect((await counts()).rows[0]).toEqual(before);
+  });
+
+  it('weighs every matching colleague even when a prefix matches more keys than it reads', async () => {
+    // 260 people whose addresses start zzcap, more than the 200 keys a prefix branch reads for
+    // a page of five; the viewer shares a department only with the last of them in key order.
+    const ids = Array.from({ length: 260 }, () => randomUUID());
+    const names = ids.map((_, index) => `zzcap${String(index).padStart(3, '0')}`);
+    const departmentId = randomUUID();
+    const insider = ids[ids.length - 1];
+    const colleague = ids[10];
+    await db.query(
+      `INSERT INTO users (id, org_id, email, display_name)
+       SELECT id, $1, name || '@example.cn', name FROM unnest($2::uuid[], $3::text[]) AS u(id, name)`,
+      [orgId, ids, names],
+    );
+    await db.query(
+      `INSERT INTO user_search_keys (org_id, user_id, kind, key)
+       SELECT $1, id, 'email', name FROM unnest($2::uuid[], $3::text[]) AS u(id, name)`,
+      [orgId, ids, names],
+    );
+    await db.query(
+      `INSERT INTO departments (id, org_id, name, source_id, source_dn, path, depth)
+       VALUES ($1, $2, 'zzcap', $3, 'ou=zzcap', ARRAY[$1::uuid], 0)`,
+      [departmentId, orgId, departmentId.toString()],
+    );
+    await db.query(
+      `INSERT INTO user_departments (user_id, department_id) VALUES ($1, $3), ($2, $3)`,
+      [insider, colleague, departmentId],
+    );
+    const asColleague: Caller = { ...viewer, userId: colleague };
+
+    try {
+      const found = (
+        await app.client.searchPeople(asColleague, { orgId, query: 'zzcap', limit: 5 })
+      ).items;
+      const stranger = (await app.client.searchPeople(viewer, { orgId, query: 'zzcap', limit: 5 }))
+        .items;
+
+      expect(found.map((item) => item.id).slice(0, 2)).toEqual(
+        expect.arrayContaining([insider, colleague]),
+      );
+      expect(stranger.map((item) => item.displayName)).toEqual(names.slice(0, 5));
+    } finally {
+      await db.query('DELETE FROM users WHERE id = ANY($1::uuid[])', [ids]);
+      await db.query('DELETE FROM departments WHERE id = $1', [departmentId]);
+    }
   });
 
   it('refuses to search another organisation', async () => {

@@ -4,6 +4,7 @@ import { DepartmentsAndSync1765152000000 } from './1765152000000-departments-and
 import { ListsAndOrgSettings1796410444965 } from './1796410444965-lists-and-org-settings';
 import { DirectoryServers1796410555013 } from './1796410555013-directory-servers';
 import { ScimProvisioning1796410634397 } from './1796410634397-scim-provisioning';
+import { PeopleSearchIndexes1796410973608 } from './1796410973608-people-search-indexes';
 
 /** Every migration of this app, oldest first. Never edit one that has shipped; add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ListsAndOrgSettings1796410444965,
   DirectoryServers1796410555013,
   ScimProvisioning1796410634397,
+  PeopleSearchIndexes1796410973608,
 ];

@@ -7,14 +7,26 @@ import { Caller, isSystemCaller } from '@confer/grpc';
 import { OrganisationError } from '../organisations/organisations.errors';
 import { isUuid } from '../persistence/postgres-errors';
 import { User } from '../users/user.entity';
-import { queryForms } from './search-keys';
+import { queryForms, soundForm } from './search-keys';
+import { prefixUpperBound, typoVariants } from './typo-variants';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
 /** Longer queries name no one; cutting them keeps the LIKE patterns and trigram work bounded. */
 export const MAX_QUERY_LENGTH = 64;
-/** Below this many characters a trigram similarity says nothing useful. */
+/** Below this many letters a slip cannot be told from another name. */
 const FUZZY_MIN_LENGTH = 3;
+/**
+ * Keys each branch reads at most, per requested result: enough for every tie of
+ * a page to be weighed (a person matches by several keys: name, pinyin, addresses),
+ * few enough that a one-letter query over a million people stays one short index walk.
+ */
+const CANDIDATES_PER_RESULT = 10;
+const MIN_CANDIDATES = 200;
+/** Keys read per typo variant: a variant names a few people, not a whole surname. */
+const KEYS_PER_VARIANT = 5;
+/** The viewer's colleagues weighed for "same department first", at most. */
+export const MAX_COLLEAGUES = 2000;
 
 export interface PersonDepartment {
   departmentId: string;
@@ -27,12 +39,31 @@ export interface PersonHit {
   departments: PersonDepartment[];
 }
 
+/** Colleagues of the viewer ($1): members of any of their departments, themselves included. */
+const COLLEAGUES = `colleagues AS MATERIALIZED (
+         SELECT DISTINCT c.user_id
+         FROM (SELECT theirs.user_id
+               FROM user_departments mine
+               JOIN user_departments theirs ON theirs.department_id = mine.department_id
+               WHERE mine.user_id = $1::uuid
+               LIMIT ${MAX_COLLEAGUES}) c
+       )`;
+
 /**
  * People search over the keys precomputed at sync time (see search-keys.ts).
  * Ranking: a whole name, pinyin or address matched exactly, then as a prefix,
- * then initials (exact before prefix), then fuzzy (trigram similarity); on a
- * tie, people sharing a department with the viewer come first, then the
- * closer match, then the name. Disabled people are never returned.
+ * then initials (exact before prefix), then fuzzy (one typing slip away, or the
+ * same sound in other characters); on a tie, people sharing a department with
+ * the viewer come first, then the closer match (trigram similarity), then the
+ * name. Disabled people are never returned.
+ *
+ * Every branch is a bounded walk of user_search_keys_org_key_idx, so the cost
+ * of a search does not grow with the directory: the exact keys, the first keys
+ * of each prefix range in key order, the viewer's colleagues' keys, and, only
+ * when those found fewer people than asked for, one short range per typo
+ * variant. When a prefix matches more people than the branch reads, the ones
+ * weighed are those whose matching key comes first in code-point order
+ * (shortest completions first), plus every matching colleague.
  */
 @Injectable()
 export class PeopleSearchService {
@@ -42,53 +73,148 @@ export class PeopleSearchService {
     if (!isUuid(orgId) || (caller.orgId !== orgId && !isSystemCaller(caller))) {
       throw OrganisationError.notFound(orgId);
     }
-    const forms = queryForms(query.slice(0, MAX_QUERY_LENGTH));
+    const typed = query.slice(0, MAX_QUERY_LENGTH);
+    const forms = queryForms(typed);
     if (forms.length === 0) {
       return [];
     }
     const size = pageLimit(limit, DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT);
-    const prefixes = [forms[0], forms[1] ?? forms[0]].map((form) => `${escapeLike(form)}%`);
-    const fuzzy = forms[0].length >= FUZZY_MIN_LENGTH ? forms[0] : null;
+    const viewer = isUuid(caller.userId) ? caller.userId : null;
+    const found = await this.matches(orgId, forms, viewer, size);
+    if (found.length < size) {
+      found.push(...(await this.nearMatches(orgId, typed, forms[0], viewer, size, found)));
+    }
 
-    // Candidates come from user_search_keys_org_key_idx (the LIKE prefixes, as range scans
-    // under the "C" collation) and user_search_keys_key_trgm_idx (key % query).
+    return this.withDepartments(found);
+  }
+
+  /** Exact and prefix matches of the query's forms, ranked; at most `size` user ids. */
+  private async matches(
+    orgId: string,
+    forms: string[],
+    viewer: string | null,
+    size: number,
+  ): Promise<string[]> {
+    // Prefix ranges rather than LIKE patterns: no wildcard in a query can widen them,
+    // and the bounds are plain values whatever plan the statement gets.
+    const uppers = forms.map((form) => prefixUpperBound(form) || null);
     const rows: { user_id: string }[] = await this.dataSource.query(
-      `WITH matches AS (
-         SELECT k.user_id,
+      `WITH ${COLLEAGUES},
+       hits AS (
+         (SELECT k.user_id, k.kind, k.key FROM user_search_keys k
+          WHERE k.org_id = $2 AND k.key = ANY($3::text[])
+          LIMIT $8)
+         UNION ALL
+         (SELECT k.user_id, k.kind, k.key FROM user_search_keys k
+          WHERE k.org_id = $2 AND k.key >= $4 AND k.key < $5
+          ORDER BY k.key LIMIT $8)
+         UNION ALL
+         (SELECT k.user_id, k.kind, k.key FROM user_search_keys k
+          WHERE $6::text IS NOT NULL AND k.org_id = $2 AND k.key >= $6 AND k.key < $7
+          ORDER BY k.key LIMIT $8)
+         UNION ALL
+         -- Every matching key of each colleague, by the primary key (user_id first); the
+         -- LIMIT keeps this a loop over colleagues rather than a join over all matches.
+         SELECT k.user_id, k.kind, k.key
+         FROM colleagues c
+         CROSS JOIN LATERAL (
+           SELECT k.user_id, k.kind, k.key FROM user_search_keys k
+           WHERE k.user_id = c.user_id
+             AND ((k.key >= $4 AND k.key < $5) OR (k.key >= $6 AND k.key < $7))
+           LIMIT 100) k
+       ),
+       ranked AS (
+         SELECT h.user_id,
                 min(CASE
-                      WHEN k.kind <> 'initials' AND k.key = ANY($2::text[]) THEN 0
-                      WHEN k.kind <> 'initials' AND (k.key LIKE $3 OR k.key LIKE $4) THEN 1
-                      WHEN k.kind = 'initials' AND k.key = ANY($2::text[]) THEN 2
-                      WHEN k.kind = 'initials' AND (k.key LIKE $3 OR k.key LIKE $4) THEN 3
-                      ELSE 4
+                      WHEN h.kind <> 'initials' AND h.key = ANY($3::text[]) THEN 0
+                      WHEN h.kind <> 'initials' THEN 1
+                      WHEN h.key = ANY($3::text[]) THEN 2
+                      ELSE 3
                     END) AS rank,
-                max(CASE WHEN $5::text IS NULL THEN 0 ELSE similarity(k.key, $5::text) END) AS score
-         FROM user_search_keys k
-         WHERE k.org_id = $1
-           AND (k.key LIKE $3 OR k.key LIKE $4 OR ($5::text IS NOT NULL AND k.key % $5::text))
-         GROUP BY k.user_id
+                max(similarity(h.key, ($3::text[])[1])) AS score
+         FROM hits h
+         GROUP BY h.user_id
        )
-       SELECT m.user_id
-       FROM matches m JOIN users u ON u.id = m.user_id
-       WHERE u.status = 'active'
-       ORDER BY m.rank,
-                EXISTS (SELECT 1 FROM user_departments mine
-                        JOIN user_departments theirs ON theirs.department_id = mine.department_id
-                        WHERE mine.user_id = $6::uuid AND theirs.user_id = u.id) DESC,
-                m.score DESC, u.display_name, u.id
-       LIMIT $7`,
+       SELECT r.user_id
+       FROM ranked r JOIN users u ON u.id = r.user_id
+       LEFT JOIN colleagues c ON c.user_id = r.user_id
+       WHERE u.status = 'active' AND u.org_id = $2
+       ORDER BY r.rank, c.user_id IS NOT NULL DESC, r.score DESC, u.display_name, u.id
+       LIMIT $9`,
       [
+        viewer,
         orgId,
         forms,
-        prefixes[0],
-        prefixes[1],
-        fuzzy,
-        isUuid(caller.userId) ? caller.userId : null,
+        forms[0],
+        uppers[0],
+        forms[1] ?? null,
+        uppers[1] ?? null,
+        Math.max(MIN_CANDIDATES, size * CANDIDATES_PER_RESULT),
         size,
       ],
     );
 
-    return this.withDepartments(rows.map((row) => row.user_id));
+    return rows.map((row) => row.user_id);
+  }
+
+  /**
+   * People one typing slip away (a whole key or a key prefix within one edit of
+   * the query), or, for a query in Chinese characters, whose pinyin sounds the
+   * same; those already found left out. Whole-key matches first.
+   */
+  private async nearMatches(
+    orgId: string,
+    typed: string,
+    form: string,
+    viewer: string | null,
+    size: number,
+    found: string[],
+  ): Promise<string[]> {
+    const sound = soundForm(typed);
+    // Two Chinese characters are a whole given name; two letters are not yet a name.
+    if ([...form].length < (sound ? 2 : FUZZY_MIN_LENGTH)) {
+      return [];
+    }
+    const variants = (sound ? [sound] : typoVariants(form))
+      .map((variant) => ({ low: variant, high: prefixUpperBound(variant) }))
+      .filter((range) => range.high !== '');
+    if (variants.length === 0) {
+      return [];
+    }
+    const rows: { user_id: string }[] = await this.dataSource.query(
+      `WITH ${COLLEAGUES},
+       hits AS (
+         SELECT k.user_id, k.key, k.key = v.low AS whole
+         FROM unnest($3::text[], $4::text[]) AS v(low, high)
+         CROSS JOIN LATERAL (
+           SELECT k.user_id, k.key FROM user_search_keys k
+           WHERE k.org_id = $2 AND k.key >= v.low AND k.key < v.high
+           ORDER BY k.key LIMIT ${KEYS_PER_VARIANT}) k
+       ),
+       ranked AS (
+         SELECT h.user_id, bool_or(h.whole) AS whole, max(similarity(h.key, $5)) AS score
+         FROM hits h
+         WHERE h.user_id <> ALL($6::uuid[])
+         GROUP BY h.user_id
+       )
+       SELECT r.user_id
+       FROM ranked r JOIN users u ON u.id = r.user_id
+       LEFT JOIN colleagues c ON c.user_id = r.user_id
+       WHERE u.status = 'active' AND u.org_id = $2
+       ORDER BY r.whole DESC, c.user_id IS NOT NULL DESC, r.score DESC, u.display_name, u.id
+       LIMIT $7`,
+      [
+        viewer,
+        orgId,
+        variants.map((range) => range.low),
+        variants.map((range) => range.high),
+        sound ?? form,
+        found,
+        size - found.length,
+      ],
+    );
+
+    return rows.map((row) => row.user_id);
   }
 
   /** The users with these ids, in this order, each with their departments. */
@@ -134,8 +260,4 @@ export class PeopleSearchService {
         : [];
     });
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

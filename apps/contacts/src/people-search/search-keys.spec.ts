@@ -1,4 +1,4 @@
-import { queryForms, searchKeys } from './search-keys';
+import { queryForms, searchKeys, soundForm } from './search-keys';
 
 describe(searchKeys.name, () => {
   const keysOf = (person: Parameters<typeof searchKeys>[0], kind: string) =>
@@ -44,5 +44,18 @@ describe(queryForms.name, () => {
   it('keeps a plain query as typed, lower case, without spaces', () => {
     expect(queryForms('Alice Chen')).toEqual(['alicechen']);
     expect(queryForms('   ')).toEqual([]);
+  });
+});
+
+describe(soundForm.name, () => {
+  it('reads a query in Chinese characters as a name, surname first', () => {
+    expect(soundForm('张伟铭')).toBe('zhangweiming');
+    expect(soundForm('单永')).toBe('shanyong');
+    expect(soundForm(' 欧阳 哲 ')).toBe('ouyangzhe');
+  });
+
+  it('has none for a query without Chinese characters', () => {
+    expect(soundForm('zhangwei')).toBeUndefined();
+    expect(soundForm('%_\\')).toBeUndefined();
   });
 });

@@ -102,6 +102,22 @@ export function queryForms(query: string): string[] {
   return [...new Set(forms)];
 }
 
+/**
+ * The pinyin of a query written in Chinese characters (surname read as a
+ * surname), or undefined when it has none. The fuzzy branch looks it up, so
+ * that 张伟铭 finds 张伟明: the same sound typed with another character is the
+ * commonest slip with a pinyin input method.
+ */
+export function soundForm(query: string): string | undefined {
+  const folded = foldQuery(query);
+  if (!HAN.test(folded)) {
+    return undefined;
+  }
+  const sound = nameSyllables(folded, undefined).join('');
+
+  return /^[a-z]+$/.test(sound) ? sound : undefined;
+}
+
 /** Lower case, NFC, spaces and dots between words removed. */
 export function foldQuery(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/\s+/g, '');
