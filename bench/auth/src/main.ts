@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
   // The verifiers log key loads; the figures are what this run prints.
   Logger.overrideLogger(['warn', 'error']);
 
+  const load = loadavg()[0].toFixed(1);
   const results: Measurement[] = [];
   for (const start of [builtInSubject, keycloakSubject]) {
     const subject: Subject = await start(tokens);
@@ -58,7 +60,7 @@ async function main(): Promise<number> {
       await subject.close();
     }
   }
-  const markdown = report(results, { iterations, warmup, tokens });
+  const markdown = report(results, { iterations, warmup, tokens, load });
   process.stdout.write(`${markdown}\n`);
   if (!values['no-write']) {
     writeSection(RESULTS, 'bench:auth', markdown);
@@ -71,7 +73,7 @@ async function main(): Promise<number> {
 
 function report(
   results: Measurement[],
-  run: { iterations: number; warmup: number; tokens: number },
+  run: { iterations: number; warmup: number; tokens: number; load: string },
 ): string {
   const rows = results.map(
     (result) =>
@@ -81,7 +83,8 @@ function report(
   return [
     '### Token verification at the gateway (`npm run bench:auth`)',
     '',
-    `Measured ${machineLine()}.`,
+    `Measured ${machineLine()}; load average ${run.load} when it started (other work shares ` +
+      'these cores: the tails above p99 and the first-request figures move with it).',
     '',
     `One verify() call at a time in process through the issuer router, as the gateway wires ` +
       `it, keys cached: first the first request of each of ${run.tokens} distinct tokens, then ` +
