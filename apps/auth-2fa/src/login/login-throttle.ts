@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 
+import { RequestError } from '@confer/errors';
+
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { AttemptLimiter } from '../rate-limits/attempt-limiter';
 import { AUTH_REDIS } from '../rate-limits/rate-limits.module';
@@ -54,28 +56,46 @@ export class LoginThrottle {
 
   /** Seconds to wait before this address may try from this IP; 0 when it may now. */
   async retryAfter(email: string, ip: string): Promise<number> {
-    const waits = await Promise.all([
-      this.accountAndIp.retryAfter(pairKey(email, ip)),
-      this.account.retryAfter(accountKey(email)),
-      this.ip.retryAfter(ipKey(ip)),
-    ]);
+    const waits = await counted(() =>
+      Promise.all([
+        this.accountAndIp.retryAfter(pairKey(email, ip)),
+        this.account.retryAfter(accountKey(email)),
+        this.ip.retryAfter(ipKey(ip)),
+      ]),
+    );
 
     return Math.max(...waits);
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.accountAndIp.recordFailure(pairKey(email, ip)),
-      this.account.recordFailure(accountKey(email)),
-      this.ip.recordFailure(ipKey(ip)),
-    ]);
+    await counted(() =>
+      Promise.all([
+        this.accountAndIp.recordFailure(pairKey(email, ip)),
+        this.account.recordFailure(accountKey(email)),
+        this.ip.recordFailure(ipKey(ip)),
+      ]),
+    );
   }
 
   async recordSuccess(email: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.accountAndIp.reset(pairKey(email, ip)),
-      this.account.reset(accountKey(email)),
-    ]);
+    await counted(() =>
+      Promise.all([
+        this.accountAndIp.reset(pairKey(email, ip)),
+        this.account.reset(accountKey(email)),
+      ]),
+    );
+  }
+}
+
+/**
+ * Fails closed: without Redis no attempt is counted, so none is let through
+ * (503, try again shortly) rather than allowing unlimited guessing.
+ */
+async function counted<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw RequestError.unavailable('redis', 5, error);
   }
 }
 
