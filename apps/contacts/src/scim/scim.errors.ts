@@ -104,10 +104,6 @@ export class ScimError extends ConferError {
       412,
     );
   }
-
-  static notImplemented(what: string): ScimError {
-    return new ScimError('malformed', 'scim.not_implemented', `${what} is not supported.`, 501);
-  }
 }
 
 export class ScimTokenError extends ConferError {

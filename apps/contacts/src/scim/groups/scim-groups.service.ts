@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { isUuid, violatedUniqueConstraint } from '../../persistence/postgres-errors';
-import { FilterColumns, filterToSql } from '../filter/filter-sql';
+import { filterToSql } from '../filter/filter-sql';
 import { parseFilter, ScimFilter } from '../filter/scim-filter';
 import { applyPatch } from '../patch/scim-patch';
 import { ScimContext, ScimListPage, ScimListQuery, ScimResult, resultOf } from '../scim-context';
@@ -17,20 +17,14 @@ import {
   ScimGroupRow,
   toScimGroup,
 } from './scim-group-mapping';
-
-// Attributes a Group filter may name, as SQL over `departments d`.
-const GROUP_COLUMNS: FilterColumns = {
-  id: { expression: 'd.id::text', type: 'string', caseExact: true },
-  displayname: { expression: 'd.name', type: 'string', caseExact: false },
-  externalid: { expression: 'NULLIF(d.source_id, d.id::text)', type: 'string', caseExact: true },
-  members: membersColumn(),
-  'members.value': membersColumn(),
-  'meta.created': { expression: 'd.created_at', type: 'datetime', caseExact: true },
-  'meta.lastmodified': { expression: 'd.updated_at', type: 'datetime', caseExact: true },
-};
-
-const ROW_COLUMNS =
-  'd.id, d.org_id, d.parent_id, d.name, d.source_id, d.path, d.created_at, d.updated_at';
+import {
+  affected,
+  GROUP_COLUMNS,
+  membersOf,
+  RawGroupRow,
+  ROW_COLUMNS,
+  toRow,
+} from './scim-group-rows';
 
 const PATCH_RULES = { extensions: [SCHEMA.department], readOnly: ['id', 'meta'] };
 
@@ -103,7 +97,7 @@ export class ScimGroupsService {
         : await this.count(context.orgId, filter);
     const groups = rows.map(toRow);
     const members = withMembers
-      ? await this.membersOf(
+      ? await membersOf(
           this.dataSource.manager,
           groups.map((group) => group.id),
         )
@@ -341,35 +335,9 @@ export class ScimGroupsService {
     baseUrl: string,
     withMembers: boolean,
   ): Promise<ScimResource> {
-    const members = withMembers ? await this.membersOf(manager, [row.id]) : new Map();
+    const members = withMembers ? await membersOf(manager, [row.id]) : new Map();
 
     return toScimGroup(row, members.get(row.id) ?? [], baseUrl);
-  }
-
-  private async membersOf(
-    manager: EntityManager,
-    ids: string[],
-  ): Promise<Map<string, MemberRef[]>> {
-    const members = new Map<string, MemberRef[]>();
-    if (ids.length === 0) {
-      return members;
-    }
-    // Served by user_departments_department_idx.
-    const rows: { department_id: string; id: string; display_name: string }[] = await manager.query(
-      `SELECT ud.department_id, u.id, u.display_name FROM user_departments ud
-         JOIN users u ON u.id = ud.user_id
-        WHERE ud.department_id = ANY($1::uuid[]) AND u.scim_deleted_at IS NULL
-        ORDER BY u.created_at, u.id`,
-      [ids],
-    );
-    for (const row of rows) {
-      members.set(row.department_id, [
-        ...(members.get(row.department_id) ?? []),
-        { id: row.id, displayName: row.display_name },
-      ]);
-    }
-
-    return members;
   }
 
   private async count(orgId: string, filter: ScimFilter | undefined): Promise<number> {
@@ -383,52 +351,4 @@ export class ScimGroupsService {
 
     return Number(row.total);
   }
-}
-
-interface RawGroupRow {
-  id: string;
-  org_id: string;
-  parent_id: string | null;
-  name: string;
-  source_id: string;
-  path: string[];
-  created_at: Date;
-  updated_at: Date;
-}
-
-function toRow(raw: RawGroupRow): ScimGroupRow {
-  return {
-    id: raw.id,
-    orgId: raw.org_id,
-    parentId: raw.parent_id,
-    name: raw.name,
-    sourceId: raw.source_id,
-    path: raw.path,
-    createdAt: raw.created_at,
-    updatedAt: raw.updated_at,
-  };
-}
-
-function membersColumn() {
-  return {
-    expression: '',
-    type: 'string' as const,
-    caseExact: false,
-    // Served by user_departments_department_idx.
-    exists: (condition: string) =>
-      `EXISTS (SELECT 1 FROM user_departments ud, LATERAL (SELECT ud.user_id::text AS x) AS v
-                WHERE ud.department_id = d.id AND ${condition})`,
-  };
-}
-
-/**
- * Rows a statement through manager.query touched: TypeORM answers [rows, count] for DELETE
- * and UPDATE, and the returned rows for INSERT ... RETURNING.
- */
-function affected(result: unknown): number {
-  if (!Array.isArray(result)) {
-    return 0;
-  }
-
-  return typeof result[1] === 'number' && Array.isArray(result[0]) ? result[1] : result.length;
 }
