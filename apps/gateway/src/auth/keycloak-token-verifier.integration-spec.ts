@@ -258,6 +258,8 @@ describe(KeycloakTokenVerifier.name, () => {
 
       await realm.rotateKey();
       const newToken = await realm.issue(ALICE);
+      // An unknown key id is fetched for at most once per refresh interval.
+      await sleep(REFRESH_MS + 50);
 
       await expect(verifier.verify(newToken)).resolves.toMatchObject({ userId: ALICE_ID });
       expect(realm.certsRequests).toBe(2);
