@@ -132,4 +132,16 @@ describe(AuditService.name, () => {
     );
     expect(queries).toHaveLength(0);
   });
+
+  it.each([
+    ['an impossible date', '2026-02-30T00:00:00.000Z'],
+    ['the year zero', '0000-01-01T00:00:00.000Z'],
+    ['a zone PostgreSQL refuses', '2026-01-01T00:00:00-23:59'],
+  ])('refuses a cursor holding %s before reading anything', async (_name, at) => {
+    const { service, queries } = serviceOver([]);
+    const cursor = Buffer.from(JSON.stringify({ at, id: 'e1' })).toString('base64url');
+
+    expect(await failure(service.listOrg(admin, { cursor }))).toBe('400 request.cursor_invalid');
+    expect(queries).toHaveLength(0);
+  });
 });
