@@ -5,7 +5,7 @@ import { OutboxPublisher, writeOutbox } from '@confer/events';
 import { Caller } from '@confer/grpc';
 import { contactLists } from '@confer/proto';
 
-import { listPeople, PersonListTable, requirePerson, toSummary } from '../follows/person-list';
+import { listPeople, PersonListTable, requireAnyPerson, toSummary } from '../follows/person-list';
 import { BlockError } from './blocks.errors';
 
 const BLOCKS: PersonListTable = { table: 'blocks', owner: 'blocker_id', other: 'blocked_id' };
@@ -35,9 +35,13 @@ export class BlocksService {
     private readonly outbox: OutboxPublisher,
   ) {}
 
-  /** Blocking again is a no-op that answers the original time and publishes nothing. */
+  /**
+   * Blocking again is a no-op that answers the original time and publishes
+   * nothing. The person may be of any organisation: whoever can write to the
+   * caller can be blocked.
+   */
   async block(caller: Caller, personId: string): Promise<contactLists.ListedPerson> {
-    const person = await requirePerson(this.dataSource.manager, caller, personId);
+    const person = await requireAnyPerson(this.dataSource.manager, personId);
     if (person.id === caller.userId) {
       throw BlockError.self();
     }
@@ -68,7 +72,7 @@ export class BlocksService {
 
   /** Unblocking someone not blocked is a no-op; an unknown person is not found. */
   async unblock(caller: Caller, personId: string): Promise<void> {
-    const person = await requirePerson(this.dataSource.manager, caller, personId);
+    const person = await requireAnyPerson(this.dataSource.manager, personId);
     const changed = await this.dataSource.transaction(async (manager) => {
       // A DELETE answers [rows, affected count].
       const [, deleted] = (await manager.query(

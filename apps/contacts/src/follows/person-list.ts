@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 
-import { decodeCursor, encodeCursor, pageLimit } from '@confer/database';
+import { decodeCursor, encodeCursor, invalidCursor, pageLimit } from '@confer/database';
 import { Caller } from '@confer/grpc';
 import { contactLists } from '@confer/proto';
 
@@ -51,6 +51,28 @@ export async function requirePerson(
   return row;
 }
 
+/**
+ * The person a blacklist entry names: anyone on the platform, disabled or
+ * not. Conversations span organisations, so someone of another organisation
+ * can write to the caller and must be blockable; this reveals no more than
+ * GetUsers already answers any signed-in caller.
+ */
+export async function requireAnyPerson(
+  manager: EntityManager,
+  personId: string,
+): Promise<PersonRow> {
+  const [row] = isUuid(personId)
+    ? ((await manager.query(`SELECT ${PERSON_COLUMNS} FROM users u WHERE u.id = $1`, [
+        personId.toLowerCase(),
+      ])) as PersonRow[])
+    : [];
+  if (!row) {
+    throw PersonListError.personNotFound(personId);
+  }
+
+  return row;
+}
+
 export function toSummary(row: PersonRow): contactLists.PersonSummary {
   return {
     id: row.id,
@@ -79,7 +101,7 @@ export async function listPeople(
   cursor?: string,
 ): Promise<contactLists.ListedPersonPage> {
   const size = pageLimit(limit, DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE);
-  const after = cursor ? decodeCursor(cursor, { since: 'timestamp', id: 'uuid' }) : undefined;
+  const after = cursor ? decodeListCursor(cursor) : undefined;
   // Served by <table>_<owner>_created_idx: (owner, created_at DESC, other DESC).
   const rows = (await manager.query(
     `SELECT ${PERSON_COLUMNS},
@@ -98,4 +120,23 @@ export async function listPeople(
     items: items.map((row) => ({ person: toSummary(row), since: row.since })),
     nextCursor: rows.length > size && last ? encodeCursor({ since: last.since, id: last.id }) : '',
   };
+}
+
+// The form `since` is written in (to_char above): UTC, microseconds.
+const SINCE = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * A cursor's position, refused unless its time is one this list could have
+ * written: a forged date PostgreSQL rejects (30 February, the year 0, a
+ * far-off zone) must be a 400, not a database error.
+ */
+function decodeListCursor(cursor: string): { since: string; id: string } {
+  const after = decodeCursor(cursor, { since: 'timestamp', id: 'uuid' });
+  const match = SINCE.exec(after.since);
+  const millis = after.since.slice(0, 23);
+  if (!match || Number(match[1]) < 1 || new Date(`${millis}Z`).toISOString() !== `${millis}Z`) {
+    throw invalidCursor();
+  }
+
+  return after;
 }

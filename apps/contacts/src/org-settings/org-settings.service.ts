@@ -70,7 +70,11 @@ export class OrgSettingsService {
       );
       const before = await this.read(manager, orgId, true);
       const after = applySettingsPatch(before, patch);
-      await this.requireDepartments(manager, orgId, after.groupCreation.departmentIds);
+      // Only departments this patch names are checked: a listed department the directory
+      // removed since must not stop an administrator changing something else.
+      if (patch.groupCreation !== undefined) {
+        await this.requireDepartments(manager, orgId, after.groupCreation.departmentIds);
+      }
       const changed = settingsChanges(before, after);
       if (changed.length === 0) {
         return changed;
