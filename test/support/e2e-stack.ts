@@ -57,6 +57,7 @@ export async function startE2eStack(
       gatewayUrl: control.gatewayUrl,
       contactsGrpcUrl: control.apps.contacts.grpcUrl!,
       authGrpcUrl: control.apps['auth-2fa'].grpcUrl!,
+      prefix,
     });
 
     return { gatewayUrl: control.gatewayUrl, prefix, apps: control.apps, seed, control, stop };

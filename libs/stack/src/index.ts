@@ -7,3 +7,4 @@ export * from './gateway-client';
 export { StackStartError } from './wait-ready';
 export * from './port-offset';
 export * from './stack-data';
+export * from './directory-loader';

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 
 import { ClientGrpc, ClientProxyFactory } from '@nestjs/microservices';
 
 import { isConferError } from '@confer/errors';
-import { grpcClientOptions, serviceClient, systemCaller } from '@confer/grpc';
+import {
+  Caller,
+  grpcClientOptions,
+  ServiceClient,
+  serviceClient,
+  systemCaller,
+} from '@confer/grpc';
 import { auth, contacts } from '@confer/proto';
 
 import {
@@ -14,6 +21,14 @@ import {
   DEMO_PASSWORD,
   DEMO_PEOPLE,
 } from './demo-people';
+import {
+  DirectoryAccess,
+  loadEntries,
+  LOCAL_DIRECTORY,
+  readLdif,
+  rebase,
+  subtreeRoot,
+} from './directory-loader';
 import { callGateway, login } from './gateway-client';
 
 export interface SeedTargets {
@@ -21,7 +36,18 @@ export interface SeedTargets {
   /** host:port of contacts' and auth-2fa's gRPC servers. */
   contactsGrpcUrl: string;
   authGrpcUrl: string;
+  /** The stack's prefix, which names its subtree of the directory (default `confer`). */
+  prefix?: string;
+  /** Where the demo directory is loaded (default: the local test slapd). */
+  directory?: DirectoryAccess;
 }
+
+/** The demo organisation as an LDIF; its DNs end in DEMO_LDIF_SUFFIX. */
+export const DEMO_LDIF = join(__dirname, '..', 'fixtures', 'demo-organisation.ldif');
+export const DEMO_LDIF_SUFFIX = 'ou=demo,dc=example,dc=cn';
+
+/** How long the demo's first sync may take (a dozen people: well under a second). */
+const SYNC_TIMEOUT_MS = 60_000;
 
 export interface DemoLogin {
   email: string;
@@ -40,11 +66,15 @@ export interface DemoSeed {
 }
 
 /**
- * Creates the demo organisation, its people and their passwords through the
- * services' gRPC APIs as the platform (a system caller), then, as a demo
- * user through the gateway, a group chat and a discussion with a few
- * messages. Every step finds what a previous run made (users by e-mail,
- * conversations by idempotency key, messages by client message id), so
+ * Seeds the demo organisation the way a real one is set up: the platform
+ * creates the organisation, the demo LDIF is loaded into the local directory
+ * under the stack's own subtree (`ou=<prefix>,dc=example,dc=cn`, so parallel
+ * stacks never collide), contacts is given that directory and syncs it, so
+ * the people, departments and the administrator (a member of the
+ * directory's administrators group) come from the same sync path as any
+ * organisation's. Then passwords are set for sign-in, and as the
+ * administrator, through the gateway, a group chat and a discussion with a
+ * few messages are made. Every step finds what a previous run made, so
  * running it again changes nothing.
  */
 export async function seedDemo(targets: SeedTargets): Promise<DemoSeed> {
@@ -62,17 +92,13 @@ export async function seedDemo(targets: SeedTargets): Promise<DemoSeed> {
       () => directory.getOrganisation(caller, { orgId: DEMO_ORGANISATION.id }),
       () => directory.createOrganisation(caller, DEMO_ORGANISATION),
     );
+    const access = targets.directory ?? LOCAL_DIRECTORY;
+    const subtree = await loadDemoDirectory(access, targets.prefix ?? 'confer');
+    await directory.updateLdapSettings(caller, demoSettings(access, subtree));
+    const run = await syncToEnd(directory, caller);
     const userIds = new Map<string, string>();
-    let createdUsers = 0;
     for (const person of DEMO_PEOPLE) {
-      const user = await findOrCreate(
-        () => directory.findUserByEmail(caller, { email: person.email }),
-        async () => {
-          createdUsers += 1;
-
-          return directory.createUser(caller, { orgId: DEMO_ORGANISATION.id, ...person });
-        },
-      );
+      const user = await directory.findUserByEmail(caller, { email: person.email });
       // Setting the same password again is harmless, and repairs a run that stopped halfway.
       await issuer.setPassword(caller, { userId: user.id, password: DEMO_PASSWORD });
       userIds.set(person.email.split('@')[0], user.id);
@@ -83,7 +109,7 @@ export async function seedDemo(targets: SeedTargets): Promise<DemoSeed> {
       orgId: DEMO_ORGANISATION.id,
       password: DEMO_PASSWORD,
       logins: DEMO_PEOPLE.map(({ email, displayName, roles }) => ({ email, displayName, roles })),
-      createdUsers,
+      createdUsers: run.created,
       groupId,
       discussionId,
     };
@@ -91,6 +117,91 @@ export async function seedDemo(targets: SeedTargets): Promise<DemoSeed> {
     contactsGrpc.close();
     authGrpc.close();
   }
+}
+
+/** The demo directory's subtree for a stack prefix. */
+export function demoSubtree(prefix: string, access: DirectoryAccess = LOCAL_DIRECTORY): string {
+  return `ou=${prefix},${access.baseDn}`;
+}
+
+async function loadDemoDirectory(access: DirectoryAccess, prefix: string): Promise<string> {
+  const subtree = demoSubtree(prefix, access);
+  const entries = [
+    subtreeRoot(prefix, access.baseDn),
+    ...rebase(readLdif(DEMO_LDIF), DEMO_LDIF_SUFFIX, subtree),
+  ];
+  try {
+    await loadEntries(access, entries);
+  } catch (error) {
+    throw new Error(
+      `Could not load the demo directory into ${access.url} (${String(error)}); ` +
+        'the local directory server starts with: scripts/servers/slapd.sh ensure',
+      { cause: error },
+    );
+  }
+
+  return subtree;
+}
+
+function demoSettings(
+  access: DirectoryAccess,
+  subtree: string,
+): contacts.UpdateLdapSettingsRequest {
+  return {
+    orgId: DEMO_ORGANISATION.id,
+    url: access.url,
+    bindDn: access.bindDn,
+    bindPassword: access.password,
+    peopleBaseDn: `ou=people,${subtree}`,
+    peopleFilter: '(objectClass=inetOrgPerson)',
+    departmentsBaseDn: `ou=org,${subtree}`,
+    departmentsFilter: '(objectClass=organizationalUnit)',
+    groupsBaseDn: `ou=groups,${subtree}`,
+    groupsFilter: '(objectClass=groupOfNames)',
+    attributeMap: {},
+    disabledValues: ['disabled'],
+    adminGroupDn: `cn=administrators,${subtree}`,
+    syncIntervalSeconds: 0,
+    startTls: false,
+    tlsCaCertificate: '',
+    tlsSkipVerify: false,
+    pageSize: 0,
+    timeoutSeconds: 0,
+  };
+}
+
+/** A full sync of the demo organisation, to its end; one already running is waited for. */
+async function syncToEnd(
+  directory: ServiceClient<contacts.ContactsServiceClient>,
+  caller: Caller,
+): Promise<contacts.DirectorySyncRun> {
+  const deadline = Date.now() + SYNC_TIMEOUT_MS;
+  let run: contacts.DirectorySyncRun | undefined;
+  while (!run && Date.now() < deadline) {
+    try {
+      run = await directory.startDirectorySync(caller, { orgId: DEMO_ORGANISATION.id, full: true });
+    } catch (error) {
+      if (!isConferError(error) || error.code !== 'directory_sync.already_running') {
+        throw error;
+      }
+      await sleep(200);
+    }
+  }
+  while (run && run.status === 'running' && Date.now() < deadline) {
+    await sleep(100);
+    run = await directory.getDirectorySyncRun(caller, { id: run.id });
+  }
+  if (!run || run.status !== 'succeeded') {
+    throw new Error(
+      `The demo directory sync did not succeed: ${run ? `${run.status} ${run.errorCode} ${run.errorMessage}` : 'never started'}`,
+    );
+  }
+
+  return run;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function seedConversations(

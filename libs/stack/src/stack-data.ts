@@ -2,14 +2,21 @@ import { connect } from 'nats';
 import { Client } from 'pg';
 
 import { ServerAddresses } from './check-servers';
+import { DirectoryAccess, LOCAL_DIRECTORY, removeSubtree } from './directory-loader';
 
 /**
  * Removes what a stack left on the shared servers: its databases
- * (`<prefix>_*`) and its JetStream streams (`<PREFIX>_*`). For test stacks,
+ * (`<prefix>_*`), its JetStream streams (`<PREFIX>_*`) and its subtree of the
+ * directory (`ou=<prefix>,dc=example,dc=cn`, the demo organisation's people;
+ * skipped when the directory server does not answer). For test stacks,
  * whose prefix is unique to one run; never call it with the dev prefix
  * unless the demo data is meant to go.
  */
-export async function removeStackData(servers: ServerAddresses, prefix: string): Promise<void> {
+export async function removeStackData(
+  servers: ServerAddresses,
+  prefix: string,
+  directory: DirectoryAccess = LOCAL_DIRECTORY,
+): Promise<void> {
   const client = new Client({ connectionString: servers.postgresUrl });
   await client.connect();
   try {
@@ -35,4 +42,5 @@ export async function removeStackData(servers: ServerAddresses, prefix: string):
   } finally {
     await nats.close();
   }
+  await removeSubtree(directory, `ou=${prefix},${directory.baseDn}`).catch(() => undefined);
 }

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
         gatewayUrl: stack.gatewayUrl,
         contactsGrpcUrl: `127.0.0.1:${appPorts('contacts', config.portOffset).grpc}`,
         authGrpcUrl: `127.0.0.1:${appPorts('auth-2fa', config.portOffset).grpc}`,
+        prefix: config.prefix,
       })
     : undefined;
   printSummary(config, stack, seed);
