@@ -80,7 +80,9 @@ export class SignInService {
     code: string,
     trust: { device: boolean; name: string },
   ): Promise<PassedSignIn> {
-    await this.requireOwing(origin);
+    const session = await this.requireOwing(origin);
+    // A trusted device is listed under the name sent with the code, else the session's own.
+    const deviceName = trust.name.trim() || session.deviceName;
     const trustedDevice = await this.dataSource.transaction(async (manager) => {
       const enrolment = await findEnrolment(manager, origin.userId, { lock: true });
       if (enrolment?.status !== 'enabled') {
@@ -88,7 +90,7 @@ export class SignInService {
       }
       await this.codes.accept(manager, enrolment, code, origin);
 
-      return trust.device ? this.trustedDevices.trust(manager, origin, trust.name) : undefined;
+      return trust.device ? this.trustedDevices.trust(manager, origin, deviceName) : undefined;
     });
     if (trustedDevice) {
       this.outbox.notify();
@@ -109,10 +111,12 @@ export class SignInService {
     return this.sessions.completeSecondFactor(origin.sessionId, 'mca');
   }
 
-  private async requireOwing(origin: RequestOrigin): Promise<void> {
+  private async requireOwing(origin: RequestOrigin): Promise<{ deviceName: string }> {
     const session = await this.sessions.findLive(origin.userId, origin.sessionId);
     if (!session || !OWING.has(session.secondFactor)) {
       throw TwoFactorError.noSecondFactorOwed();
     }
+
+    return session;
   }
 }
