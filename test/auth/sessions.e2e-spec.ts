@@ -264,6 +264,24 @@ describe('sessions', () => {
     });
   });
 
+  it('delays an address after repeated wrong passwords with 429 and Retry-After, then lets it in', async () => {
+    const user = await createUser(admin);
+    const attempt = (password: string) =>
+      anon.post<ApiErrorBody>('/auth/login', { email: user.email, password });
+    for (let failure = 0; failure < 6; failure += 1) {
+      expect((await attempt('wrong-password')).status).toBe(401);
+    }
+
+    const delayed = await attempt(user.password);
+
+    expect(delayed.status).toBe(429);
+    expect(delayed.body.error.code).toBe('auth.too_many_attempts');
+    const wait = Number(delayed.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, wait * SECONDS + 200));
+    expect((await attempt(user.password)).status).toBe(200);
+  });
+
   it('ends every session of a person the directory disables', async () => {
     const user = await createUser(admin);
     const grants = [await signIn(user, 'one'), await signIn(user, 'two')];
