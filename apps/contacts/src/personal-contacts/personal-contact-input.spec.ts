@@ -39,4 +39,15 @@ describe(normaliseNewContact.name, () => {
       ['personal_contact.invalid', 'note'],
     ]);
   });
+
+  it('counts characters, not UTF-16 units: 200 names of rare CJK characters fit, 201 do not', () => {
+    // U+2000B is outside the Basic Multilingual Plane: two UTF-16 units, one character.
+    const rare = '\u{2000B}';
+
+    expect(normaliseName(rare.repeat(200))).toBe(rare.repeat(200));
+    expect(fieldOf(() => normaliseName(rare.repeat(201)))).toEqual([
+      'personal_contact.invalid',
+      'displayName',
+    ]);
+  });
 });

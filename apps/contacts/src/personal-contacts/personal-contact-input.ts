@@ -34,7 +34,8 @@ export function normaliseNewContact(input: {
 /** An empty or absent name means "use the directory's name, or the address". */
 export function normaliseName(raw: string | undefined): string | null {
   const name = (raw ?? '').trim();
-  if (name.length > MAX_CONTACT_NAME_LENGTH || /\p{Cc}/u.test(name)) {
+  // Characters, as the gateway counts them: a rare CJK character is two UTF-16 units.
+  if ([...name].length > MAX_CONTACT_NAME_LENGTH || /\p{Cc}/u.test(name)) {
     throw PersonalContactError.invalid(
       'displayName',
       `The name must be at most ${MAX_CONTACT_NAME_LENGTH} printable characters.`,
