@@ -17,6 +17,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { SsoModule } from './sso/sso.module';
+import { TwoFactorModule } from './two-factor/two-factor.module';
 
 @Module({})
 export class AppModule {
@@ -56,6 +57,7 @@ export class AppModule {
         LoginModule,
         SessionsModule,
         SsoModule,
+        TwoFactorModule.forRoot(config.twoFactor, config.nats.prefix),
         AuditModule.forRoot(config),
       ],
     };

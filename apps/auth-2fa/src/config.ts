@@ -11,11 +11,18 @@ import {
   toServiceConfig,
 } from '@confer/config';
 
+import {
+  toTwoFactorConfig,
+  TwoFactorConfig,
+  twoFactorVariables,
+} from './two-factor/two-factor.config';
+
 import { AuditConfig, auditVariables, toAuditConfig } from './audit/audit.config';
 
 const APP = 'auth-2fa';
 
 const schema = serviceConfigSchema(APP, {
+  ...twoFactorVariables,
   ...auditVariables,
   ...redisVariables,
   CONTACTS_GRPC_URL: hostPortVar(defaultGrpcUrl('contacts')),
@@ -40,6 +47,7 @@ const schema = serviceConfigSchema(APP, {
 });
 
 export interface AuthConfig extends ServiceConfig {
+  twoFactor: TwoFactorConfig;
   audit: AuditConfig;
   contactsGrpcUrl: string;
   mailBridgeGrpcUrl: string;
@@ -69,6 +77,7 @@ export function loadAuthConfig(env?: Record<string, string | undefined>): AuthCo
 
   return {
     ...toServiceConfig(APP, vars),
+    twoFactor: toTwoFactorConfig(vars),
     audit: toAuditConfig(vars),
     contactsGrpcUrl: vars.CONTACTS_GRPC_URL,
     mailBridgeGrpcUrl: vars.MAIL_BRIDGE_GRPC_URL,
