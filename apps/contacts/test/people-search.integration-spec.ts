@@ -171,7 +171,7 @@ describe(PeopleSearchService.name, () => {
   });
 
   it('weighs every matching colleague even when a prefix matches more keys than it reads', async () => {
-    // 260 people whose addresses start zzcap, more than the 200 keys a prefix branch reads for
+    // 260 people whose addresses start zzcap, more than the 100 keys a prefix branch reads for
     // a page of five; the viewer shares a department only with the last of them in key order.
     const ids = Array.from({ length: 260 }, () => randomUUID());
     const names = ids.map((_, index) => `zzcap${String(index).padStart(3, '0')}`);

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -56,6 +56,8 @@ interface SizeReport {
   people: number;
   keys: number;
   loadSeconds: number;
+  /** One-minute load average before and after the measured searches: the machine is shared. */
+  load: [number, number];
   direct: KindSummary[];
   grpc?: KindSummary[];
 }
@@ -164,6 +166,7 @@ async function benchSize(
       roles: [],
       correlationId: 'bench-search',
     });
+    const loadBefore = loadavg()[0];
     const service = new PeopleSearchService(dataSource);
     progress('measuring PeopleSearchService');
     const direct = await measure(
@@ -178,7 +181,9 @@ async function benchSize(
       grpc = await measureGrpc(database, orgId, queries, caller, options);
     }
 
-    return { people: size, keys, loadSeconds, direct, grpc };
+    const load: [number, number] = [round(loadBefore), round(loadavg()[0])];
+
+    return { people: size, keys, loadSeconds, load, direct, grpc };
   } finally {
     await db.end().catch(() => undefined);
     if (dataSource.isInitialized) {
@@ -240,7 +245,9 @@ async function markdown(reports: SizeReport[], postgresUrl: string): Promise<str
   for (const report of reports) {
     lines.push(
       '',
-      `**${report.people.toLocaleString('en')} people** (${report.keys.toLocaleString('en')} search keys, written and indexed in ${report.loadSeconds} s)`,
+      `**${report.people.toLocaleString('en')} people** (${report.keys.toLocaleString('en')} search keys, ` +
+        `written and indexed in ${report.loadSeconds} s; one-minute load average ` +
+        `${report.load[0]} before and ${report.load[1]} after the measured searches)`,
       '',
       '| query kind | searches | mean hits | service p50 | p99 | max | gRPC p50 | p99 | max |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -255,6 +262,10 @@ async function markdown(reports: SizeReport[], postgresUrl: string): Promise<str
   }
 
   return lines.join('\n');
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function nproc(): string {

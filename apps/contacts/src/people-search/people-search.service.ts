@@ -12,7 +12,7 @@ import { prefixUpperBound, typoVariants } from './typo-variants';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
-/** Longer queries name no one; cutting them keeps the LIKE patterns and trigram work bounded. */
+/** Longer queries name no one; cutting them keeps every range and variant list bounded. */
 export const MAX_QUERY_LENGTH = 64;
 /** Below this many letters a slip cannot be told from another name. */
 const FUZZY_MIN_LENGTH = 3;
@@ -21,12 +21,12 @@ const FUZZY_MIN_LENGTH = 3;
  * a page to be weighed (a person matches by several keys: name, pinyin, addresses),
  * few enough that a one-letter query over a million people stays one short index walk.
  */
-const CANDIDATES_PER_RESULT = 10;
-const MIN_CANDIDATES = 200;
+const CANDIDATES_PER_RESULT = 5;
+const MIN_CANDIDATES = 100;
 /** Keys read per typo variant: a variant names a few people, not a whole surname. */
 const KEYS_PER_VARIANT = 5;
 /** The viewer's colleagues weighed for "same department first", at most. */
-export const MAX_COLLEAGUES = 2000;
+export const MAX_COLLEAGUES = 500;
 
 export interface PersonDepartment {
   departmentId: string;
@@ -57,13 +57,14 @@ const COLLEAGUES = `colleagues AS MATERIALIZED (
  * the viewer come first, then the closer match (trigram similarity), then the
  * name. Disabled people are never returned.
  *
- * Every branch is a bounded walk of user_search_keys_org_key_idx, so the cost
+ * Every branch is a bounded walk of user_search_keys_org_key_cover_idx (or, for
+ * colleagues, of the primary key), so the cost
  * of a search does not grow with the directory: the exact keys, the first keys
  * of each prefix range in key order, the viewer's colleagues' keys, and, only
  * when those found fewer people than asked for, one short range per typo
  * variant. When a prefix matches more people than the branch reads, the ones
- * weighed are those whose matching key comes first in code-point order
- * (shortest completions first), plus every matching colleague.
+ * weighed are those whose matching key comes first in code-point order (a key
+ * before its own completions), plus every matching colleague.
  */
 @Injectable()
 export class PeopleSearchService {
@@ -106,11 +107,11 @@ export class PeopleSearchService {
           LIMIT $8)
          UNION ALL
          (SELECT k.user_id, k.kind, k.key FROM user_search_keys k
-          WHERE k.org_id = $2 AND k.key >= $4 AND k.key < $5
+          WHERE k.org_id = $2 AND k.key > $4 AND k.key < $5
           ORDER BY k.key LIMIT $8)
          UNION ALL
          (SELECT k.user_id, k.kind, k.key FROM user_search_keys k
-          WHERE $6::text IS NOT NULL AND k.org_id = $2 AND k.key >= $6 AND k.key < $7
+          WHERE $6::text IS NOT NULL AND k.org_id = $2 AND k.key > $6 AND k.key < $7
           ORDER BY k.key LIMIT $8)
          UNION ALL
          -- Every matching key of each colleague, by the primary key (user_id first); the
@@ -222,24 +223,20 @@ export class PeopleSearchService {
     if (ids.length === 0) {
       return [];
     }
-    const users = new Map(
-      (await this.dataSource.getRepository(User).findBy({ id: In(ids) })).map((user) => [
-        user.id,
-        user,
-      ]),
-    );
-    // Served by the user_departments primary key (user_id first).
-    const memberships: {
-      user_id: string;
-      department_id: string;
-      name: string;
-      title: string | null;
-    }[] = await this.dataSource.query(
-      `SELECT ud.user_id, d.id AS department_id, d.name, ud.title
-         FROM user_departments ud JOIN departments d ON d.id = ud.department_id
-         WHERE ud.user_id = ANY($1::uuid[]) ORDER BY d.depth, d.name`,
-      [ids],
-    );
+    // Two statements on two pooled connections at once: a search waits for the slower only.
+    const [found, memberships] = await Promise.all([
+      this.dataSource.getRepository(User).findBy({ id: In(ids) }),
+      // Served by the user_departments primary key (user_id first).
+      this.dataSource.query(
+        `SELECT ud.user_id, d.id AS department_id, d.name, ud.title
+           FROM user_departments ud JOIN departments d ON d.id = ud.department_id
+           WHERE ud.user_id = ANY($1::uuid[]) ORDER BY d.depth, d.name`,
+        [ids],
+      ) as Promise<
+        { user_id: string; department_id: string; name: string; title: string | null }[]
+      >,
+    ]);
+    const users = new Map(found.map((user) => [user.id, user]));
 
     return ids.flatMap((id) => {
       const user = users.get(id);
