@@ -8,3 +8,4 @@ export { StackStartError } from './wait-ready';
 export * from './port-offset';
 export * from './stack-data';
 export * from './directory-loader';
+export * from './provision';
