@@ -32,6 +32,7 @@ import {
   TrustedDeviceListDto,
   TwoFactorStatusDto,
 } from './two-factor.dto';
+import { TwoFactorHttpError } from './two-factor.errors';
 
 export const TWO_FACTOR = Symbol('TWO_FACTOR');
 export type TwoFactorClient = ServiceClient<twoFactor.TwoFactorServiceClient>;
@@ -42,6 +43,11 @@ const CODE_ERRORS = {
   429: ['two_factor.too_many_attempts (with Retry-After)'],
 };
 const APPROVAL_ID_ERRORS = { 404: ['two_factor.approval_not_found'] };
+
+/** ApiErrors plus what every endpoint here answers a session from another identity provider. */
+function TwoFactorErrors(codes: NonNullable<Parameters<typeof ApiErrors>[0]> = {}) {
+  return ApiErrors({ ...codes, 403: [...(codes[403] ?? []), 'two_factor.session_not_supported'] });
+}
 
 /**
  * Two-factor sign-in: enrolment by scanning a QR code with the Confer app,
@@ -56,7 +62,7 @@ export class TwoFactorHttpController {
 
   @Get()
   @ApiOkResponse({ type: TwoFactorStatusDto })
-  @ApiErrors({ 403: ['auth.second_factor_required'] })
+  @TwoFactorErrors({ 403: ['auth.second_factor_required'] })
   async status(
     @CurrentCaller() caller: Caller,
     @Req() request: AuthenticatedRequest,
@@ -69,7 +75,7 @@ export class TwoFactorHttpController {
 
   @Post('enrolment')
   @ApiOkResponse({ type: EnrolmentDto, description: 'Show qrPng or qrSvg for the app to scan.' })
-  @ApiErrors({ 403: ['auth.second_factor_required'], 409: ['two_factor.already_enabled'] })
+  @TwoFactorErrors({ 403: ['auth.second_factor_required'], 409: ['two_factor.already_enabled'] })
   async startEnrolment(
     @CurrentCaller() caller: Caller,
     @Req() request: AuthenticatedRequest,
@@ -81,7 +87,7 @@ export class TwoFactorHttpController {
   @Post('enrolment/confirm')
   @HttpCode(200)
   @ApiOkResponse({ type: TwoFactorStatusDto })
-  @ApiErrors({
+  @TwoFactorErrors({
     403: ['auth.second_factor_required'],
     404: ['two_factor.enrolment_not_found'],
     409: ['two_factor.already_enabled', 'two_factor.app_not_bound', 'two_factor.code_reused'],
@@ -106,7 +112,7 @@ export class TwoFactorHttpController {
   @Post('binding')
   @HttpCode(200)
   @ApiOkResponse({ type: BoundAppDto, description: 'This app is now the approving device.' })
-  @ApiErrors({
+  @TwoFactorErrors({
     403: ['auth.second_factor_required', 'auth.forbidden'],
     404: ['two_factor.binding_not_found'],
     409: ['two_factor.binding_used'],
@@ -128,7 +134,7 @@ export class TwoFactorHttpController {
   @Post('challenge/code')
   @HttpCode(200)
   @ApiOkResponse({ type: PassedGrantDto })
-  @ApiErrors({
+  @TwoFactorErrors({
     ...CODE_ERRORS,
     409: ['two_factor.code_reused', 'two_factor.not_pending', 'two_factor.not_enabled'],
   })
@@ -153,7 +159,7 @@ export class TwoFactorHttpController {
     type: ApprovalDto,
     description: 'Sent to the bound app; poll it or wait for the frame.',
   })
-  @ApiErrors({ 409: ['two_factor.not_enabled'] })
+  @TwoFactorErrors({ 409: ['two_factor.not_enabled'] })
   async challengePush(
     @CurrentCaller() caller: Caller,
     @Req() request: AuthenticatedRequest,
@@ -165,7 +171,7 @@ export class TwoFactorHttpController {
 
   @Get('challenge/push/:id')
   @ApiOkResponse({ type: ApprovalDto })
-  @ApiErrors(APPROVAL_ID_ERRORS)
+  @TwoFactorErrors(APPROVAL_ID_ERRORS)
   async pushStatus(
     @CurrentCaller() caller: Caller,
     @Req() request: AuthenticatedRequest,
@@ -178,7 +184,7 @@ export class TwoFactorHttpController {
   @Post('challenge/push/:id/exchange')
   @HttpCode(200)
   @ApiOkResponse({ type: PassedGrantDto, description: 'Once, after the app approved.' })
-  @ApiErrors({
+  @TwoFactorErrors({
     ...APPROVAL_ID_ERRORS,
     403: ['two_factor.approval_denied'],
     409: ['two_factor.approval_pending', 'two_factor.approval_used', 'two_factor.not_pending'],
@@ -201,7 +207,7 @@ export class TwoFactorHttpController {
   @Post('approvals/:id')
   @HttpCode(200)
   @ApiOkResponse({ type: ApprovalDto })
-  @ApiErrors({
+  @TwoFactorErrors({
     ...APPROVAL_ID_ERRORS,
     403: ['auth.second_factor_required', 'two_factor.not_bound_device'],
     409: ['two_factor.approval_answered'],
@@ -224,7 +230,7 @@ export class TwoFactorHttpController {
   @Post('disable')
   @HttpCode(202)
   @ApiOkResponse({ type: ApprovalDto, description: 'Off once the bound app approves.' })
-  @ApiErrors({
+  @TwoFactorErrors({
     403: ['auth.second_factor_required'],
     409: ['two_factor.not_enabled', 'two_factor.required_by_organisation'],
   })
@@ -238,7 +244,7 @@ export class TwoFactorHttpController {
 
   @Get('trusted-devices')
   @ApiOkResponse({ type: TrustedDeviceListDto })
-  @ApiErrors({ 403: ['auth.second_factor_required'] })
+  @TwoFactorErrors({ 403: ['auth.second_factor_required'] })
   async trustedDevices(
     @CurrentCaller() caller: Caller,
     @Req() request: AuthenticatedRequest,
@@ -251,7 +257,7 @@ export class TwoFactorHttpController {
 
   @Delete('trusted-devices/:id')
   @HttpCode(204)
-  @ApiErrors({
+  @TwoFactorErrors({
     403: ['auth.second_factor_required'],
     404: ['two_factor.trusted_device_not_found'],
   })
@@ -270,7 +276,7 @@ export class TwoFactorHttpController {
   @Delete('trusted-devices')
   @HttpCode(200)
   @ApiOkResponse({ type: RevokedDevicesDto })
-  @ApiErrors({ 403: ['auth.second_factor_required'] })
+  @TwoFactorErrors({ 403: ['auth.second_factor_required'] })
   async revokeAllTrustedDevices(
     @CurrentCaller() caller: Caller,
     @Req() request: AuthenticatedRequest,
@@ -282,12 +288,16 @@ export class TwoFactorHttpController {
   }
 }
 
-/** The session the request comes from, as the guard verified it. */
+/** The Confer session the request comes from, as the guard verified it. */
 function sessionOf(
   request: AuthenticatedRequest,
   clientIp: string,
   deviceName = '',
 ): twoFactor.SessionContext {
+  if (request.token?.issuer === 'keycloak') {
+    throw TwoFactorHttpError.sessionNotSupported();
+  }
+
   return {
     sessionId: request.token?.sessionId ?? '',
     clientIp,
