@@ -39,6 +39,14 @@ describe('page cursors', () => {
     });
   });
 
+  it.each([
+    '2024-02-29T23:59:59.999999Z',
+    '0001-01-01T00:00:00+15:59',
+    '9999-12-31T00:00:00-15:00',
+  ])('accepts the real instant %s', (at) => {
+    expect(decodeCursor(raw({ at }), { at: 'timestamp' })).toEqual({ at });
+  });
+
   it('accepts the largest safe integer and zero', () => {
     expect(decodeCursor(raw({ s: Number.MAX_SAFE_INTEGER }), { s: 'integer' })).toEqual({
       s: Number.MAX_SAFE_INTEGER,
@@ -67,6 +75,11 @@ describe('page cursors', () => {
     ],
     ['a date without time', raw({ at: '2026-01-01' }), { at: 'timestamp' }],
     ['an impossible date', raw({ at: '2026-13-45T00:00:00Z' }), { at: 'timestamp' }],
+    ['30 February', raw({ at: '2026-02-30T00:00:00Z' }), { at: 'timestamp' }],
+    ['29 February of a common year', raw({ at: '2100-02-29T00:00:00Z' }), { at: 'timestamp' }],
+    ['the year 0', raw({ at: '0000-06-01T00:00:00Z' }), { at: 'timestamp' }],
+    ['an hour past 23', raw({ at: '2026-06-01T24:00:00Z' }), { at: 'timestamp' }],
+    ['a zone beyond ±15:59', raw({ at: '2026-06-01T00:00:00-23:59' }), { at: 'timestamp' }],
     ['a timestamp as a number', raw({ at: 1767225600000 }), { at: 'timestamp' }],
   ] as const)('refuses %s with 400 request.cursor_invalid', (_name, cursor, fields) => {
     expect(codeOf(() => decodeCursor(cursor, fields))).toBe('400 request.cursor_invalid');
