@@ -51,6 +51,8 @@ Options:
 const ROOT = join(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'docs', 'benchmarks.md');
 const SEARCH_LIMIT = 20;
+/** Databases made by this run and not yet dropped. */
+const unfinished = new Set<string>();
 
 interface SizeReport {
   people: number;
@@ -88,6 +90,15 @@ async function main(): Promise<number> {
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
+  // An interrupted run still drops the database it was filling.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`${signal}: dropping ${[...unfinished].join(', ') || 'nothing'}`);
+      void Promise.all(
+        [...unfinished].map((name) => dropDatabase(servers.postgresUrl, name)),
+      ).finally(() => process.exit(130));
+    });
+  }
   const sizes = values.people!.split(',').map((size) => Number(size.trim()));
   const reports: SizeReport[] = [];
   for (const size of sizes) {
@@ -129,6 +140,9 @@ async function benchSize(
   const database = options.reuse ?? uniqueDatabaseName(`bench_search_${size}`);
   let orgId: string = randomUUID();
   progress(`${size} people into database ${database}`);
+  if (!options.reuse) {
+    unfinished.add(database);
+  }
   await ensureDatabase(options.postgresUrl, database);
   const dataSource = new DataSource(
     dataSourceOptions({
@@ -141,6 +155,8 @@ async function benchSize(
     }),
   );
   const db = new Client({ connectionString: databaseUrl(options.postgresUrl, database) });
+  // Dropping the database on an interrupt ends this connection; that is not a failure.
+  db.on('error', () => undefined);
   try {
     await dataSource.initialize();
     await runMigrations(dataSource);
@@ -194,6 +210,7 @@ async function benchSize(
     } else {
       await dropDatabase(options.postgresUrl, database);
     }
+    unfinished.delete(database);
   }
 }
 
