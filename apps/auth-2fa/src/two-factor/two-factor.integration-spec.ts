@@ -5,7 +5,7 @@
 // owner out, push approvals answered on the bound app only, expiry, disabling,
 // trusted devices, the audit lines, pruning, and nothing secret in the logs.
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import { connect, NatsConnection } from 'nats';
@@ -1055,19 +1055,52 @@ describe('two-factor sign-in (auth-2fa against PostgreSQL, Redis and NATS)', () 
         `UPDATE two_factor_enrolments SET created_at = now() - interval '25 hours' WHERE user_id = ANY($1)`,
         [[abandoned.id, gina.id]],
       );
+      const devices = { dead: randomUUID(), revokedLately: randomUUID(), live: randomUUID() };
+      await db.query(
+        `INSERT INTO trusted_devices (id, user_id, org_id, name, token_hash, last_ip, expires_at, revoked_at)
+         VALUES ($1, $4, $5, 'old', $6, '192.0.2.1', now() + interval '1 day', now() - interval '25 hours'),
+                ($2, $4, $5, 'lately', $7, '192.0.2.1', now() + interval '1 day', now() - interval '1 hour'),
+                ($3, $4, $5, 'live', $8, '192.0.2.1', now() + interval '1 day', NULL)`,
+        [
+          devices.dead,
+          devices.revokedLately,
+          devices.live,
+          gina.id,
+          orgId,
+          randomBytes(32),
+          randomBytes(32),
+          randomBytes(32),
+        ],
+      );
 
-      const approvals = await waitFor(
-        async () =>
-          (
+      // The pruner runs every second: wait for a pass that saw all of the changes above.
+      const {
+        approvals,
+        abandonedEnrolment,
+        devices: kept,
+      } = await waitFor(
+        async () => ({
+          approvals: (
             await db.query('SELECT id FROM two_factor_approvals WHERE id = ANY($1)', [
               [old.id, recent.id],
             ])
           ).rows,
-        (rows) => rows.length === 1,
+          abandonedEnrolment: await enrolmentRow(abandoned.id),
+          devices: (
+            await db.query('SELECT name FROM trusted_devices WHERE user_id = $1 ORDER BY name', [
+              gina.id,
+            ])
+          ).rows.map((row: { name: string }) => row.name),
+        }),
+        (state) =>
+          state.approvals.length === 1 &&
+          state.abandonedEnrolment === undefined &&
+          state.devices.length === 2,
       );
 
       expect(approvals).toEqual([{ id: recent.id }]);
-      expect(await enrolmentRow(abandoned.id)).toBeUndefined();
+      expect(abandonedEnrolment).toBeUndefined();
+      expect(kept).toEqual(['lately', 'live']);
       expect(await enrolmentRow(gina.id)).toMatchObject({ status: 'enabled' });
       expect(authApp.logs()).toContain('two-factor rows pruned');
     });
