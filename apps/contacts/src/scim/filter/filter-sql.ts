@@ -176,12 +176,15 @@ function datetimeCondition(
   bind: Bind,
 ): string {
   const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(time) || op === 'co' || op === 'sw' || op === 'ew') {
+  // Years 1 to 9999 only: JavaScript reads years PostgreSQL's timestamptz input does not
+  // (0, negative and six-digit ones), and such a time could not be a stored one anyway.
+  const iso = Number.isNaN(time) ? '' : new Date(time).toISOString();
+  if (!/^(?!0000)\d{4}-/.test(iso) || op === 'co' || op === 'sw' || op === 'ew') {
     throw ScimError.invalidFilter(
-      `"${attribute}" is a date-time: compare it (eq, ne, gt, ge, lt, le) with an xsd:dateTime string.`,
+      `"${attribute}" is a date-time: compare it (eq, ne, gt, ge, lt, le) with an xsd:dateTime string of a year from 1 to 9999.`,
     );
   }
-  const parameter = `${bind(new Date(time).toISOString())}::timestamptz`;
+  const parameter = `${bind(iso)}::timestamptz`;
   if (op === 'eq' || op === 'ne') {
     // Stored times have microseconds, SCIM ones at most milliseconds: compare at that precision.
     return `(date_trunc('milliseconds', ${expression}) ${op === 'eq' ? '=' : '<>'} ${parameter})`;

@@ -234,14 +234,23 @@ function readString(text: string, start: number): { value: string; end: number }
   if (index >= text.length) {
     throw ScimError.invalidFilter(`The string starting at character ${start + 1} is not closed.`);
   }
+  let value: string;
   try {
-    return { value: JSON.parse(text.slice(start, index + 1)) as string, end: index + 1 };
+    value = JSON.parse(text.slice(start, index + 1)) as string;
   } catch (error) {
     throw ScimError.invalidFilter(
       `The string starting at character ${start + 1} has an invalid escape.`,
       { cause: error },
     );
   }
+  // PostgreSQL text cannot hold NUL (\u0000), so no stored value could ever match one.
+  if (value.includes('\u0000')) {
+    throw ScimError.invalidFilter(
+      `The string starting at character ${start + 1} holds a NUL character.`,
+    );
+  }
+
+  return { value, end: index + 1 };
 }
 
 function describe(token: Token): string {

@@ -70,8 +70,20 @@ export function toScimGroup(
   return { ...resource, meta };
 }
 
+export interface GroupReadOptions {
+  /**
+   * The department's parent now, kept when the body does not speak of the
+   * parent at all (neither the extension attribute nor its schema in
+   * `schemas`): identity providers that know only core SCIM PUT Groups
+   * without it, and must not move whole subtrees to the root. Absent on create.
+   */
+  parentId?: string | null;
+  /** Whether the members listed count against MAX_MEMBERS_PER_REQUEST (false for a patched representation). */
+  memberLimit?: boolean;
+}
+
 /** Reads a SCIM Group body into the fields kept, or throws the first problem. */
-export function fromScimGroup(body: unknown): ScimGroupFields {
+export function fromScimGroup(body: unknown, options: GroupReadOptions = {}): ScimGroupFields {
   if (!isObject(body)) {
     throw ScimError.invalidSyntax('A Group must be a JSON object.');
   }
@@ -106,13 +118,40 @@ export function fromScimGroup(body: unknown): ScimGroupFields {
   return {
     name: name.trim(),
     externalId: typeof externalId === 'string' && externalId.trim() ? externalId.trim() : null,
-    parentId: parentOf(body),
-    memberIds: membersOf(body),
+    parentId: parentOf(body, schemas, options.parentId),
+    memberIds: membersOf(body, options.memberLimit ?? true),
   };
 }
 
-function parentOf(body: Record<string, unknown>): string | null {
+/**
+ * Refuses a PATCH naming more than MAX_MEMBERS_PER_REQUEST values in all, as a
+ * PUT listing that many members is refused; the department itself may be larger.
+ */
+export function refuseTooManyNamed(body: unknown): void {
+  const operations = isObject(body) ? (body.Operations ?? body.operations) : undefined;
+  if (!Array.isArray(operations)) {
+    return;
+  }
+  const named = operations.reduce((total: number, operation: unknown) => {
+    const value = isObject(operation) ? operation.value : undefined;
+    const members = isObject(value) ? attribute(value, 'members') : value;
+
+    return total + (Array.isArray(members) ? members.length : 1);
+  }, 0);
+  if (named > MAX_MEMBERS_PER_REQUEST) {
+    throw ScimError.tooMany(`At most ${MAX_MEMBERS_PER_REQUEST} members per request.`);
+  }
+}
+
+function parentOf(
+  body: Record<string, unknown>,
+  schemas: unknown[],
+  current: string | null | undefined,
+): string | null {
   const extension = attribute(body, SCHEMA.department);
+  if (extension === undefined && current !== undefined && !schemas.includes(SCHEMA.department)) {
+    return current;
+  }
   if (extension === undefined || extension === null) {
     return null;
   }
@@ -130,7 +169,7 @@ function parentOf(body: Record<string, unknown>): string | null {
   return parent.toLowerCase();
 }
 
-function membersOf(body: Record<string, unknown>): string[] {
+function membersOf(body: Record<string, unknown>, limit: boolean): string[] {
   const members = attribute(body, 'members');
   if (members === undefined || members === null) {
     return [];
@@ -138,7 +177,7 @@ function membersOf(body: Record<string, unknown>): string[] {
   if (!Array.isArray(members)) {
     throw ScimError.invalidValue('"members" must be an array.');
   }
-  if (members.length > MAX_MEMBERS_PER_REQUEST) {
+  if (limit && members.length > MAX_MEMBERS_PER_REQUEST) {
     throw ScimError.tooMany(`At most ${MAX_MEMBERS_PER_REQUEST} members per request.`);
   }
   const ids = members.map((member, index) => {

@@ -13,6 +13,7 @@ import { ScimError } from '../scim.errors';
 import {
   fromScimGroup,
   MemberRef,
+  refuseTooManyNamed,
   ScimGroupFields,
   ScimGroupRow,
   toScimGroup,
@@ -44,7 +45,7 @@ export class ScimGroupsService {
   async create(context: ScimContext, body: unknown): Promise<ScimResult> {
     const fields = fromScimGroup(body);
     const id = randomUUID();
-    await this.write(async (manager) => {
+    await this.write(context.orgId, async (manager) => {
       const path = await this.pathUnder(manager, context.orgId, fields.parentId, id);
       await this.refuseTaken(manager, context.orgId, fields, id);
       await manager.query(
@@ -122,14 +123,14 @@ export class ScimGroupsService {
     body: unknown,
     ifMatch: string,
   ): Promise<ScimResult> {
-    return this.change(context, id, ifMatch, (current) => {
+    return this.change(context, id, ifMatch, (current, row) => {
       const bodyId =
         typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
       if (bodyId !== undefined && bodyId !== current.id) {
         throw ScimError.mutability('id');
       }
 
-      return fromScimGroup(body);
+      return fromScimGroup(body, { parentId: row.parentId });
     });
   }
 
@@ -139,13 +140,20 @@ export class ScimGroupsService {
     body: unknown,
     ifMatch: string,
   ): Promise<ScimResult> {
-    return this.change(context, id, ifMatch, (current) =>
-      fromScimGroup(applyPatch(current, body, PATCH_RULES)),
+    refuseTooManyNamed(body);
+
+    // The member limit is on what the request names, not on the department, so one of more
+    // than MAX_MEMBERS_PER_REQUEST people can still be renamed or have a member added.
+    return this.change(context, id, ifMatch, (current, row) =>
+      fromScimGroup(applyPatch(current, body, PATCH_RULES), {
+        parentId: row.parentId,
+        memberLimit: false,
+      }),
     );
   }
 
   async remove(context: ScimContext, id: string, ifMatch: string): Promise<void> {
-    await this.write(async (manager) => {
+    await this.write(context.orgId, async (manager) => {
       const row = await this.find(manager, context.orgId, id, true);
       const current = await this.represent(manager, row, context.baseUrl, true);
       if (!ifMatchAdmits(ifMatch, (current.meta as { version: string }).version)) {
@@ -171,15 +179,15 @@ export class ScimGroupsService {
     context: ScimContext,
     id: string,
     ifMatch: string,
-    next: (current: ScimResource) => ScimGroupFields,
+    next: (current: ScimResource, row: ScimGroupRow) => ScimGroupFields,
   ): Promise<ScimResult> {
-    await this.write(async (manager) => {
+    await this.write(context.orgId, async (manager) => {
       const row = await this.find(manager, context.orgId, id, true);
       const current = await this.represent(manager, row, context.baseUrl, true);
       if (!ifMatchAdmits(ifMatch, (current.meta as { version: string }).version)) {
         throw ScimError.versionMismatch();
       }
-      const fields = next(current);
+      const fields = next(current, row);
       await this.refuseTaken(manager, context.orgId, fields, row.id);
       if (fields.parentId !== row.parentId) {
         await this.move(manager, context.orgId, row, fields.parentId);
@@ -297,9 +305,22 @@ export class ScimGroupsService {
     }
   }
 
-  private async write(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+  /**
+   * Runs a Group write in one transaction, after every other SCIM Group write of
+   * the organisation. A move checks the new parent's path for cycles and locks
+   * the parent's row (its foreign key) while the parent may be moving too: two
+   * groups moved under each other at once would otherwise deadlock, or with
+   * weaker row locks both pass the check and make a cycle.
+   */
+  private async write(
+    orgId: string,
+    work: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
     try {
-      await this.dataSource.transaction(work);
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`scim_groups:${orgId}`]);
+        await work(manager);
+      });
     } catch (error) {
       if (violatedUniqueConstraint(error) === 'departments_org_source_key') {
         throw ScimError.uniqueness('The externalId is already in use.');

@@ -82,6 +82,16 @@ function applyOne(resource: ScimResource, raw: unknown, index: number, rules: Pa
   if (op !== 'remove' && raw.value === undefined) {
     throw ScimError.invalidSyntax(`Operation ${index + 1} (${op}) has no value.`);
   }
+  applyAtPath(resource, op, path, raw.value, rules);
+}
+
+function applyAtPath(
+  resource: ScimResource,
+  op: Operation,
+  path: string,
+  value: unknown,
+  rules: PatchRules,
+): void {
   const target = parsePath(path, rules.extensions);
   if (!target.extension && rules.readOnly.includes(target.attribute.toLowerCase())) {
     throw ScimError.mutability(target.attribute);
@@ -89,7 +99,15 @@ function applyOne(resource: ScimResource, raw: unknown, index: number, rules: Pa
   const container = target.extension
     ? (containerOf(resource, target.extension, op !== 'remove') ?? {})
     : resource;
-  applyToTarget(container, op, target, raw.value);
+  applyToTarget(container, op, target, value);
+}
+
+/** A key of a path-less value that is itself a path: `name.givenName`, `emails[...]`, `<URN>:attr`. */
+function isPathKey(attribute: string, extensions: string[]): boolean {
+  return (
+    /[.[]/.test(attribute.replace(/^urn:[^[]*:/, '')) ||
+    extensions.some((urn) => attribute.startsWith(`${urn.toLowerCase()}:`))
+  );
 }
 
 function applyWithoutPath(
@@ -112,6 +130,12 @@ function applyWithoutPath(
     }
     const attribute = normaliseAttribute(name);
     if (attribute === 'schemas') {
+      continue;
+    }
+    if (isPathKey(attribute, rules.extensions)) {
+      // Entra ID sends `{"name.givenName": ..., "<extension URN>:employeeNumber": ...}` without
+      // a path: each key is then a path of its own, applied as an operation with that path.
+      applyAtPath(resource, op, name, inner, rules);
       continue;
     }
     if (rules.readOnly.includes(attribute)) {
@@ -159,6 +183,19 @@ function applyToTarget(
     return;
   }
   if (op === 'remove') {
+    const existing = get(container, target.attribute);
+    if (value !== undefined && value !== null && Array.isArray(existing)) {
+      // Entra ID removes one member as {"op":"Remove","path":"members","value":[{"value":id}]}:
+      // only the values named go, not the whole attribute. One not held is already gone.
+      const named = Array.isArray(value) ? value : [value];
+      set(
+        container,
+        target.attribute,
+        existing.filter((held) => !named.some((item) => sameValue(held, item))),
+      );
+
+      return;
+    }
     remove(container, target.attribute);
 
     return;
@@ -181,6 +218,29 @@ function applyToMatches(
     if (op === 'remove' || op === 'replace') {
       throw ScimError.noTarget(`No value of "${target.attribute}" matches the path filter.`);
     }
+    // Entra ID adds a value it has not sent before through its type, as
+    // `phoneNumbers[type eq "mobile"].value`: the value is created from the filter's equalities.
+    const fixed = equalities(filter);
+    if (!fixed) {
+      throw ScimError.noTarget(
+        `No value of "${target.attribute}" matches the path filter, and the filter does not say what a new one would be (use eq, joined by and).`,
+      );
+    }
+    const created = target.sub
+      ? { ...fixed, [target.sub]: value }
+      : isObject(value)
+        ? { ...fixed, ...value }
+        : undefined;
+    if (!created) {
+      throw ScimError.invalidValue(`A value of "${target.attribute}" must be an object.`);
+    }
+    const values = [...list, created];
+    if (created.primary === true) {
+      keepOnePrimary(values, created);
+    }
+    set(container, target.attribute, values);
+
+    return;
   }
   if (op === 'remove' && !target.sub) {
     set(
@@ -210,6 +270,21 @@ function applyToMatches(
   if (target.sub === 'primary' || (isObject(value) && value.primary === true)) {
     keepOnePrimary(list, matching[matching.length - 1]);
   }
+}
+
+/** The sub-attribute values a filter of `eq` comparisons joined by `and` fixes; else undefined. */
+function equalities(filter: ScimFilter): Record<string, unknown> | undefined {
+  if (filter.op === 'and') {
+    const left = equalities(filter.left);
+    const right = equalities(filter.right);
+
+    return left && right ? { ...left, ...right } : undefined;
+  }
+  if (filter.op === 'eq' && !filter.attribute.includes('.') && filter.value !== null) {
+    return { [filter.attribute]: filter.value };
+  }
+
+  return undefined;
 }
 
 /** add appends to multi-valued attributes and merges complex ones; replace overwrites. */
