@@ -360,6 +360,27 @@ describe('SCIM against hostile and quirky clients', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n + 1);
   });
 
+  it('lists members asked for by their full core schema name', async () => {
+    const member = await person('urn-member');
+    await create('Group', {
+      schemas: [GROUP],
+      displayName: 'Asked by URN',
+      members: [{ value: member.id }],
+    });
+
+    for (const attributes of [[`${GROUP}:members`], ['Members.value'], ['members']]) {
+      const page = JSON.parse(
+        (
+          await app.client.scimList(
+            anyone,
+            request('Group', { filter: 'displayName eq "Asked by URN"', attributes }),
+          )
+        ).bodyJson,
+      ) as { Resources: Json[] };
+      expect(page.Resources[0].members).toEqual([expect.objectContaining({ value: member.id })]);
+    }
+  });
+
   it('keeps every member when members are added at once', async () => {
     const group = await create('Group', { schemas: [GROUP], displayName: 'Concurrent adds' });
     const people = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => person(`adds-${n}`)));

@@ -7,6 +7,7 @@ import { callerFromMetadata } from '@confer/grpc';
 import { contacts } from '@confer/proto';
 
 import { discover } from './discovery/scim-discovery';
+import { normaliseAttribute } from './filter/scim-filter';
 import { ScimGroupsService } from './groups/scim-groups.service';
 import { ScimContext, ScimResult } from './scim-context';
 import { SCHEMA, ScimResource } from './scim-json';
@@ -80,10 +81,14 @@ export class ScimGrpcController implements ScimMethods {
       countGiven: request.countGiven,
     });
     // Members are the heavy part of a Group list; a client that excludes them saves the query.
+    // Names are compared as the projection reads them: any case, with or without the core URN.
+    const names = (list: string[]) => list.map((name) => normaliseAttribute(name.trim()));
     const withMembers =
-      !request.excludedAttributes.some((name) => name.toLowerCase() === 'members') &&
+      !names(request.excludedAttributes).includes('members') &&
       (request.attributes.length === 0 ||
-        request.attributes.some((name) => name.toLowerCase().startsWith('members')));
+        names(request.attributes).some(
+          (name) => name === 'members' || name.startsWith('members.'),
+        ));
     const page = isUser(request)
       ? await this.users.list(context, query)
       : await this.groups.list(context, query, withMembers);
