@@ -97,7 +97,7 @@ describe('mail-account credential check', () => {
   }
 
   function check(email: string, password: string) {
-    return bridge.client.checkCredentials(system, { email, password });
+    return bridge.client.checkCredentials(system, { email, password, orgId });
   }
 
   describe('against a configured domain (STARTTLS)', () => {
@@ -200,6 +200,7 @@ describe('mail-account credential check', () => {
       bridge.client.checkCredentials(admin, {
         email: mail.accounts.alice.address,
         password: mail.accounts.alice.password,
+        orgId,
       }),
     );
 

@@ -102,9 +102,11 @@ export class LoginService {
   ): Promise<{ check: PasswordCheck; method: 'mail' | 'local' }> {
     const active = user?.status === contacts.UserStatus.USER_STATUS_ACTIVE;
     if (user && active) {
+      // Only the user's own organisation's mail server may vouch for the password.
       const { result } = await this.mailBridge.checkCredentials(this.platform(caller), {
         email: user.email || email,
         password,
+        orgId: user.orgId,
       });
       if (result === mailbridge.CredentialCheck.CREDENTIAL_CHECK_OK) {
         return { check: 'ok', method: 'mail' };

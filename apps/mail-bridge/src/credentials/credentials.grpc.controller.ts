@@ -30,6 +30,8 @@ export class CredentialsGrpcController implements Pick<
       throw MailCredentialsError.platformOnly();
     }
 
-    return { result: RESULTS[await this.credentials.check(request.email, request.password)] };
+    return {
+      result: RESULTS[await this.credentials.check(request.email, request.password, request.orgId)],
+    };
   }
 }

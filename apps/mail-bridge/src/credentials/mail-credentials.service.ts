@@ -25,8 +25,9 @@ export class MailCredentialsService {
     @Inject(MAIL_BRIDGE_CONFIG) private readonly config: MailBridgeConfig,
   ) {}
 
-  async check(email: string, password: string): Promise<CredentialCheck> {
-    const server = await this.domains.forAddress(email);
+  /** `orgId` is the signing-in user's organisation: only its own server for the domain counts. */
+  async check(email: string, password: string, orgId: string): Promise<CredentialCheck> {
+    const server = await this.domains.forAddress(email, orgId);
     if (!server) {
       return 'unknown_domain';
     }

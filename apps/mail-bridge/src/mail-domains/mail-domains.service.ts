@@ -48,14 +48,20 @@ export class MailDomainsService {
     return found;
   }
 
-  /** The server for an address's domain, or undefined when none is set (platform use). */
-  async forAddress(email: string): Promise<MailDomain | undefined> {
+  /**
+   * The server an organisation set for an address's domain, or undefined when
+   * it set none (platform use). A domain held by another organisation is not
+   * this organisation's server: whoever holds a domain must not be the one to
+   * vouch for the passwords of another organisation's people.
+   */
+  async forAddress(email: string, orgId: string): Promise<MailDomain | undefined> {
     const domain = normaliseDomain(email.slice(email.lastIndexOf('@') + 1));
-    if (!domain || !email.includes('@')) {
+    if (!domain || !email.includes('@') || !orgId) {
       return undefined;
     }
+    const found = await this.dataSource.getRepository(MailDomain).findOneBy({ domain });
 
-    return (await this.dataSource.getRepository(MailDomain).findOneBy({ domain })) ?? undefined;
+    return found && found.orgId === orgId ? found : undefined;
   }
 
   /** Creates or replaces a domain's settings. */

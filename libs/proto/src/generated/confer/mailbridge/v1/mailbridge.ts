@@ -22,6 +22,12 @@ export enum CredentialCheck {
 export interface CheckCredentialsRequest {
   email: string;
   password: string;
+  /**
+   * The organisation of the user signing in: only a server this organisation
+   * set for the domain is asked. A domain held by another organisation (or an
+   * empty org_id) answers CREDENTIAL_CHECK_UNKNOWN_DOMAIN.
+   */
+  orgId: string;
 }
 
 /**
