@@ -50,20 +50,25 @@ export class LoginService {
     password: string,
     origin: LoginOrigin,
   ): Promise<SessionGrant> {
-    const wait = await this.throttle.retryAfter(email, origin.ip);
+    const user = await this.findUser(email, caller.correlationId);
+    // Attempts are counted against the directory's own spelling of the address:
+    // the directory folds many spellings into one (case, IDNA mappings such as
+    // a soft hyphen or a full stop of another script in the domain), and each
+    // must not earn fresh attempts at the same account.
+    const account = user?.email || email;
+    const wait = await this.throttle.retryAfter(account, origin.ip);
     if (wait > 0) {
       this.logger.log({ ip: origin.ip, retryAfterSeconds: wait }, 'login refused while delayed');
       throw LoginError.tooManyAttempts(wait);
     }
-    const user = await this.findUser(email, caller.correlationId);
     const { check, method } = await this.checkPassword(caller, user, email, password);
     if (check !== 'ok' || !user) {
-      await this.throttle.recordFailure(email, origin.ip);
+      await this.throttle.recordFailure(account, origin.ip);
       const reason = check === 'no_user' ? await this.unknownReason(caller, email) : check;
       this.logger.log({ userId: user?.id, reason, method, ip: origin.ip }, 'login refused');
       throw AuthError.badCredentials();
     }
-    await this.throttle.recordSuccess(email, origin.ip);
+    await this.throttle.recordSuccess(account, origin.ip);
     const decision = await this.secondFactor.decide({
       userId: user.id,
       orgId: user.orgId,
