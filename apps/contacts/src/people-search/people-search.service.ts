@@ -66,8 +66,36 @@ const COLLEAGUES = `colleagues AS MATERIALIZED (
  * weighed are those whose matching key comes first in code-point order (a key
  * before its own completions), plus every matching colleague.
  */
+/**
+ * The ranked candidates (`ranked r` with the colleagues) cut to a page of active
+ * people, each with its position: the ranking needs the users table for status
+ * and name only, the page's full rows are read once the page is known.
+ */
+function page(order: string, limit: string): string {
+  return `, page AS (
+         SELECT r.user_id, row_number() OVER (ORDER BY ${order}) AS position
+         FROM ranked r JOIN users u ON u.id = r.user_id
+         LEFT JOIN colleagues c ON c.user_id = r.user_id
+         WHERE u.status = 'active' AND u.org_id = $2
+         ORDER BY position
+         LIMIT ${limit}
+       )`;
+}
+
+const DEPARTMENTS = 'departmentsOfPerson';
+
+type PersonRow = Record<string, unknown> & { [DEPARTMENTS]: PersonDepartment[] };
+
+function toHit(row: PersonRow): PersonHit {
+  const { [DEPARTMENTS]: departments, ...columns } = row;
+
+  return { user: Object.assign(new User(), columns), departments };
+}
+
 @Injectable()
 export class PeopleSearchService {
+  private userColumns?: string;
+
   constructor(private readonly dataSource: DataSource) {}
 
   async search(caller: Caller, orgId: string, query: string, limit?: number): Promise<PersonHit[]> {
@@ -86,20 +114,20 @@ export class PeopleSearchService {
       found.push(...(await this.nearMatches(orgId, typed, forms[0], viewer, size, found)));
     }
 
-    return this.withDepartments(found);
+    return found;
   }
 
-  /** Exact and prefix matches of the query's forms, ranked; at most `size` user ids. */
+  /** Exact and prefix matches of the query's forms, ranked; at most `size` people. */
   private async matches(
     orgId: string,
     forms: string[],
     viewer: string | null,
     size: number,
-  ): Promise<string[]> {
+  ): Promise<PersonHit[]> {
     // Prefix ranges rather than LIKE patterns: no wildcard in a query can widen them,
     // and the bounds are plain values whatever plan the statement gets.
     const uppers = forms.map((form) => prefixUpperBound(form) || null);
-    const rows: { user_id: string }[] = await this.dataSource.query(
+    const rows: PersonRow[] = await this.dataSource.query(
       `WITH ${COLLEAGUES},
        hits AS (
          (SELECT k.user_id, k.kind, k.key FROM user_search_keys k
@@ -136,12 +164,8 @@ export class PeopleSearchService {
          FROM hits h
          GROUP BY h.user_id
        )
-       SELECT r.user_id
-       FROM ranked r JOIN users u ON u.id = r.user_id
-       LEFT JOIN colleagues c ON c.user_id = r.user_id
-       WHERE u.status = 'active' AND u.org_id = $2
-       ORDER BY r.rank, c.user_id IS NOT NULL DESC, r.score DESC, u.display_name, u.id
-       LIMIT $9`,
+       ${page('r.rank, c.user_id IS NOT NULL DESC, r.score DESC, u.display_name, u.id', '$9')}
+       ${this.personRows()}`,
       [
         viewer,
         orgId,
@@ -155,7 +179,7 @@ export class PeopleSearchService {
       ],
     );
 
-    return rows.map((row) => row.user_id);
+    return rows.map(toHit);
   }
 
   /**
@@ -169,8 +193,8 @@ export class PeopleSearchService {
     form: string,
     viewer: string | null,
     size: number,
-    found: string[],
-  ): Promise<string[]> {
+    found: PersonHit[],
+  ): Promise<PersonHit[]> {
     const sound = soundForm(typed);
     // Two Chinese characters are a whole given name; two letters are not yet a name.
     if ([...form].length < (sound ? 2 : FUZZY_MIN_LENGTH)) {
@@ -182,7 +206,7 @@ export class PeopleSearchService {
     if (variants.length === 0) {
       return [];
     }
-    const rows: { user_id: string }[] = await this.dataSource.query(
+    const rows: PersonRow[] = await this.dataSource.query(
       `WITH ${COLLEAGUES},
        hits AS (
          SELECT k.user_id, k.key, k.key = v.low AS whole
@@ -198,24 +222,43 @@ export class PeopleSearchService {
          WHERE h.user_id <> ALL($6::uuid[])
          GROUP BY h.user_id
        )
-       SELECT r.user_id
-       FROM ranked r JOIN users u ON u.id = r.user_id
-       LEFT JOIN colleagues c ON c.user_id = r.user_id
-       WHERE u.status = 'active' AND u.org_id = $2
-       ORDER BY r.whole DESC, c.user_id IS NOT NULL DESC, r.score DESC, u.display_name, u.id
-       LIMIT $7`,
+       ${page('r.whole DESC, c.user_id IS NOT NULL DESC, r.score DESC, u.display_name, u.id', '$7')}
+       ${this.personRows()}`,
       [
         viewer,
         orgId,
         variants.map((range) => range.low),
         variants.map((range) => range.high),
         sound ?? form,
-        found,
+        found.map((hit) => hit.user.id),
         size - found.length,
       ],
     );
 
-    return rows.map((row) => row.user_id);
+    return rows.map(toHit);
+  }
+
+  /**
+   * The final SELECT of a search: each person of the page with every column of
+   * User (named as its properties) and their departments, in page order. One
+   * statement for the whole answer: on a busy machine every extra round trip
+   * is another wait for a core.
+   */
+  private personRows(): string {
+    this.userColumns ??= this.dataSource
+      .getMetadata(User)
+      .columns.map((column) => `u."${column.databaseName}" AS "${column.propertyName}"`)
+      .join(', ');
+
+    return `SELECT ${this.userColumns}, d.departments AS "${DEPARTMENTS}"
+       FROM page p JOIN users u ON u.id = p.user_id
+       CROSS JOIN LATERAL (
+         SELECT coalesce(json_agg(json_build_object(
+                  'departmentId', dep.id, 'name', dep.name, 'title', coalesce(ud.title, ''))
+                  ORDER BY dep.depth, dep.name), '[]') AS departments
+         FROM user_departments ud JOIN departments dep ON dep.id = ud.department_id
+         WHERE ud.user_id = p.user_id) d
+       ORDER BY p.position`;
   }
 
   /** The users with these ids, in this order, each with their departments. */
