@@ -60,6 +60,8 @@ interface SizeReport {
   loadSeconds: number;
   /** One-minute load average before and after the measured searches: the machine is shared. */
   load: [number, number];
+  /** A `SELECT 1` round trip on the same pool, measured the same way: what the machine allows. */
+  floor: KindSummary;
   direct: KindSummary[];
   grpc?: KindSummary[];
 }
@@ -191,6 +193,16 @@ async function benchSize(
       queries,
       options.warmup,
     );
+    progress('measuring a SELECT 1 round trip for scale');
+    const [floor] = await measure(
+      async () => {
+        await dataSource.query('SELECT 1');
+
+        return 0;
+      },
+      queries,
+      options.warmup,
+    );
     let grpc: KindSummary[] | undefined;
     if (options.grpc) {
       progress('measuring the contacts gRPC call');
@@ -199,7 +211,7 @@ async function benchSize(
 
     const load: [number, number] = [round(loadBefore), round(loadavg()[0])];
 
-    return { people: size, keys, loadSeconds, load, direct, grpc };
+    return { people: size, keys, loadSeconds, load, floor, direct, grpc };
   } finally {
     await db.end().catch(() => undefined);
     if (dataSource.isInitialized) {
@@ -244,7 +256,8 @@ async function measureGrpc(
 async function markdown(reports: SizeReport[], postgresUrl: string): Promise<string> {
   const db = new Client({ connectionString: postgresUrl });
   await db.connect();
-  const postgres = (await db.query<{ version: string }>('SHOW server_version')).rows[0].version;
+  const postgres = (await db.query<{ server_version: string }>('SHOW server_version')).rows[0]
+    .server_version;
   await db.end();
   const cpu = cpus()[0]?.model?.trim() ?? 'unknown CPU';
   const lines = [
@@ -276,6 +289,10 @@ async function markdown(reports: SizeReport[], postgresUrl: string): Promise<str
           `${grpc ? `${grpc.p50} | ${grpc.p99} | ${grpc.max}` : '– | – | –'} |`,
       );
     }
+    lines.push(
+      `| (for scale: \`SELECT 1\` round trip) | ${report.floor.count} | – | ${report.floor.p50} | ` +
+        `${report.floor.p99} | ${report.floor.max} | – | – | – |`,
+    );
   }
 
   return lines.join('\n');
