@@ -253,6 +253,32 @@ describe('sign-in, attacked', () => {
     expectStatus(await login(user.email, user.password), 200);
   });
 
+  it('checks no more passwords than the limits allow when guesses arrive all at once', async () => {
+    const user = await createUser(admin);
+    const guesses = Array.from({ length: 30 }, (_, index) => `guess-${index}-${randomUUID()}`);
+
+    const started = Date.now();
+    const answers = await Promise.all(guesses.map((guess) => login(user.email, guess)));
+    const elapsedSeconds = (Date.now() - started) / SECONDS;
+
+    const statuses = answers.map((answer) => answer.status);
+    // Five free attempts and a sixth that earns a delay (1 s, doubling), as one
+    // after another. The burst queues for seconds, and attempts made one after
+    // another over that time would see delays of 1, 2, 4 s run out: one more each.
+    const checked = statuses.filter((status) => status === 401).length;
+    expect(checked).toBeGreaterThanOrEqual(6);
+    expect(checked).toBeLessThanOrEqual(6 + Math.floor(Math.log2(elapsedSeconds + 1)));
+    expect(statuses.filter((status) => status === 429)).toHaveLength(30 - checked);
+    for (const answer of answers.filter((candidate) => candidate.status === 429)) {
+      expect(answer.body.error.code).toBe('auth.too_many_attempts');
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
+    // Once the delay has passed, the owner signs in.
+    const wait = Math.max(...answers.map((answer) => Number(answer.headers.get('retry-after'))));
+    await new Promise((resolve) => setTimeout(resolve, wait * SECONDS + 200));
+    expectStatus(await login(user.email, user.password), 200);
+  });
+
   describe('refresh', () => {
     it('lets exactly one of two refreshes racing with one token win, then ends the session', async () => {
       const user = await createUser(admin);

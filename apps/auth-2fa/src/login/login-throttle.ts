@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { RequestError } from '@confer/errors';
 
 import { AUTH_CONFIG, AuthConfig } from '../config';
-import { AttemptLimiter } from '../rate-limits/attempt-limiter';
+import { AttemptLimiter, AttemptTicket } from '../rate-limits/attempt-limiter';
 import { AUTH_REDIS } from '../rate-limits/rate-limits.module';
 
 const WINDOW_SECONDS = 3600;
@@ -22,7 +22,9 @@ const BASE_DELAY_SECONDS = 1;
  *   addresses.
  *
  * A successful login clears the address's keys (not the IP's: one valid
- * account must not buy an IP fresh guesses at others).
+ * account must not buy an IP fresh guesses at others). Attempts are counted
+ * before their password is checked (`begin`), so a burst sent at once is
+ * limited like the same attempts one after another.
  */
 @Injectable()
 export class LoginThrottle {
@@ -67,24 +69,61 @@ export class LoginThrottle {
     return Math.max(...waits);
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    await counted(() =>
-      Promise.all([
-        this.accountAndIp.recordFailure(pairKey(email, ip)),
-        this.account.recordFailure(accountKey(email)),
-        this.ip.recordFailure(ipKey(ip)),
-      ]),
-    );
+  /**
+   * Counts an attempt on all three keys before its password is checked, so
+   * that attempts sent together cannot all slip in before the first failure
+   * sets a delay. Answers the seconds to wait when any key is delayed (nothing
+   * is then counted), or the attempt to settle with `succeeded` or `undecided`;
+   * an attempt left unsettled stays counted as a failure.
+   */
+  async begin(email: string, ip: string): Promise<{ wait: number } | { attempt: LoginAttempt }> {
+    return counted(async () => {
+      const limiters = [this.accountAndIp, this.account, this.ip];
+      const keys = [pairKey(email, ip), accountKey(email), ipKey(ip)];
+      const outcomes = await Promise.all(limiters.map((limiter, i) => limiter.begin(keys[i])));
+      const tickets = outcomes.flatMap((outcome) => ('ticket' in outcome ? [outcome.ticket] : []));
+      if (tickets.length === limiters.length) {
+        return { attempt: { tickets } };
+      }
+      await Promise.all(
+        outcomes.map((outcome, i) =>
+          'ticket' in outcome ? limiters[i].giveBack(outcome.ticket) : undefined,
+        ),
+      );
+
+      return {
+        wait: Math.max(...outcomes.map((outcome) => ('wait' in outcome ? outcome.wait : 0))),
+      };
+    });
   }
 
-  async recordSuccess(email: string, ip: string): Promise<void> {
+  /**
+   * The password was right: the address's counts are cleared, and the IP gets
+   * this attempt back (one valid account must not buy an IP fresh guesses at
+   * others, nor cost it one).
+   */
+  async succeeded(email: string, ip: string, attempt: LoginAttempt): Promise<void> {
     await counted(() =>
       Promise.all([
         this.accountAndIp.reset(pairKey(email, ip)),
         this.account.reset(accountKey(email)),
+        this.ip.giveBack(attempt.tickets[2]),
       ]),
     );
   }
+
+  /** The password was never checked (the mail server did not answer): nothing is counted. */
+  async undecided(attempt: LoginAttempt): Promise<void> {
+    const limiters = [this.accountAndIp, this.account, this.ip];
+    await counted(() =>
+      Promise.all(attempt.tickets.map((ticket, i) => limiters[i].giveBack(ticket))),
+    );
+  }
+}
+
+/** An attempt `begin` counted: one ticket per key, in the order pair, account, IP. */
+export interface LoginAttempt {
+  tickets: AttemptTicket[];
 }
 
 /**

@@ -56,19 +56,31 @@ export class LoginService {
     // a soft hyphen or a full stop of another script in the domain), and each
     // must not earn fresh attempts at the same account.
     const account = user?.email || email;
-    const wait = await this.throttle.retryAfter(account, origin.ip);
-    if (wait > 0) {
-      this.logger.log({ ip: origin.ip, retryAfterSeconds: wait }, 'login refused while delayed');
-      throw LoginError.tooManyAttempts(wait);
+    // A delayed key is refused on a read; only then is the attempt counted.
+    const delayed = await this.throttle.retryAfter(account, origin.ip);
+    const begun = delayed > 0 ? { wait: delayed } : await this.throttle.begin(account, origin.ip);
+    if ('wait' in begun) {
+      this.logger.log(
+        { ip: origin.ip, retryAfterSeconds: begun.wait },
+        'login refused while delayed',
+      );
+      throw LoginError.tooManyAttempts(begun.wait);
     }
-    const { check, method } = await this.checkPassword(caller, user, email, password);
+    let checked: { check: PasswordCheck; method: 'mail' | 'local' };
+    try {
+      checked = await this.checkPassword(caller, user, email, password);
+    } catch (error) {
+      await this.throttle.undecided(begun.attempt);
+      throw error;
+    }
+    const { check, method } = checked;
     if (check !== 'ok' || !user) {
-      await this.throttle.recordFailure(account, origin.ip);
+      // Counted already, by begin.
       const reason = check === 'no_user' ? await this.unknownReason(caller, email) : check;
       this.logger.log({ userId: user?.id, reason, method, ip: origin.ip }, 'login refused');
       throw AuthError.badCredentials();
     }
-    await this.throttle.recordSuccess(account, origin.ip);
+    await this.throttle.succeeded(account, origin.ip, begun.attempt);
     const decision = await this.secondFactor.decide({
       userId: user.id,
       orgId: user.orgId,
