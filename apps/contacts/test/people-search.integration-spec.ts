@@ -162,6 +162,8 @@ describe(PeopleSearchService.name, () => {
       '_%\\',
       "x' OR '1'='1",
       '"; DROP TABLE users; --',
+      '\u0000',
+      '%\u0000_',
     ]) {
       expect(await uids(query, viewer, 50)).toEqual([]);
     }

@@ -44,6 +44,7 @@ describe(queryForms.name, () => {
   it('keeps a plain query as typed, lower case, without spaces', () => {
     expect(queryForms('Alice Chen')).toEqual(['alicechen']);
     expect(queryForms('   ')).toEqual([]);
+    expect(queryForms('a\u0000chen\u0007')).toEqual(['achen']);
   });
 });
 

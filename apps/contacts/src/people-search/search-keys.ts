@@ -118,9 +118,15 @@ export function soundForm(query: string): string | undefined {
   return /^[a-z]+$/.test(sound) ? sound : undefined;
 }
 
-/** Lower case, NFC, spaces and dots between words removed. */
+/**
+ * Lower case, NFC, spaces removed; control characters too (PostgreSQL text
+ * cannot hold a NUL, and no one types the others into a name).
+ */
 export function foldQuery(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(/\s+/g, '');
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[\s\p{Cc}]+/gu, '');
 }
 
 /** One pinyin syllable (no tones, lower case) per character; non-Han runs kept whole. */
