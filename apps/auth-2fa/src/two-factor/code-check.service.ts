@@ -12,6 +12,12 @@ import { matchingStep, PRODUCT_TOTP } from './totp';
 import { TWO_FACTOR_SETTINGS, TwoFactorSettings } from './two-factor.settings';
 import { TwoFactorError } from './two-factor.errors';
 
+/** What a code check found. */
+type CodeOutcome = 'accepted' | 'wrong' | 'reused';
+
+/** Checks the enrolment `work` locked against the code; throws when the code is refused. */
+export type CheckCode = (enrolment: EnrolmentRecord) => Promise<void>;
+
 /**
  * Checks a code against an enrolment: throttled per account and address, the
  * secret opened only for the comparison, and a code's time step accepted at
@@ -32,20 +38,63 @@ export class CodeCheckService {
     @Inject(TWO_FACTOR_SETTINGS) private readonly settings: TwoFactorSettings,
   ) {}
 
-  /** Accepts the code or throws; on success the step is used up within `manager`'s transaction. */
-  async accept(
+  /**
+   * Runs `work` in one transaction with a code to check: `work` reads and
+   * locks the caller's enrolment, refuses what it must, and calls `check`;
+   * the step of an accepted code is used up in that transaction, with the rest
+   * of `work`'s writes.
+   *
+   * The attempt is counted before the transaction starts (CodeAttemptLimiter
+   * `begin`), so codes sent at once are limited like codes sent one by one and
+   * those refused for it never wait for a database connection or the
+   * enrolment's lock. A refusal is audited after the transaction has ended:
+   * requests queued on the lock hold connections, and one that needed a second
+   * connection while holding the lock could wait for them for ever.
+   */
+  async withCode<T>(
+    origin: RequestOrigin,
+    code: string,
+    work: (manager: EntityManager, check: CheckCode) => Promise<T>,
+  ): Promise<T> {
+    const attempt = await this.limiter.begin({ userId: origin.userId, clientIp: origin.clientIp });
+    let decided = false;
+    let refused: { enrolment: EnrolmentRecord; reason: 'wrong' | 'reused' } | undefined;
+    try {
+      return await this.dataSource.transaction((manager) =>
+        work(manager, async (enrolment) => {
+          const outcome = await this.check(manager, enrolment, code, new Date());
+          decided = true;
+          if (outcome === 'accepted') {
+            await this.limiter.succeeded(attempt);
+
+            return;
+          }
+          refused = { enrolment, reason: outcome };
+          throw outcome === 'wrong' ? TwoFactorError.codeInvalid() : TwoFactorError.codeReused();
+        }),
+      );
+    } catch (error) {
+      if (refused) {
+        await this.recordRefusal(refused.enrolment, origin, refused.reason);
+      } else if (!decided) {
+        // Never checked (not enrolled, a failure here): the attempt is given back.
+        await this.limiter.undecided(attempt).catch((failure: Error) => {
+          this.logger.warn({ err: failure.message }, 'code attempt not given back');
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async check(
     manager: EntityManager,
     enrolment: EnrolmentRecord,
     code: string,
-    origin: RequestOrigin,
-    now: Date = new Date(),
-  ): Promise<void> {
-    const source = { userId: enrolment.userId, clientIp: origin.clientIp };
-    await this.limiter.check(source);
+    now: Date,
+  ): Promise<CodeOutcome> {
     const step = /^\d{6}$/.test(code) ? this.stepOf(enrolment, code, now) : undefined;
     if (step === undefined) {
-      await this.refuse(enrolment, origin, 'wrong');
-      throw TwoFactorError.codeInvalid();
+      return 'wrong';
     }
     const used = returnedRows(
       await manager.query(
@@ -55,11 +104,8 @@ export class CodeCheckService {
         [enrolment.userId, step],
       ),
     );
-    if (used.length === 0) {
-      await this.refuse(enrolment, origin, 'reused');
-      throw TwoFactorError.codeReused();
-    }
-    await this.limiter.recordSuccess(source);
+
+    return used.length === 0 ? 'reused' : 'accepted';
   }
 
   private stepOf(enrolment: EnrolmentRecord, code: string, now: Date): number | undefined {
@@ -86,12 +132,12 @@ export class CodeCheckService {
     }
   }
 
-  private async refuse(
+  /** Counted already, by `begin`: only the audit line and the log remain. */
+  private async recordRefusal(
     enrolment: EnrolmentRecord,
     origin: RequestOrigin,
     reason: 'wrong' | 'reused',
   ): Promise<void> {
-    await this.limiter.recordFailure({ userId: enrolment.userId, clientIp: origin.clientIp });
     await this.dataSource.transaction((manager) =>
       recordAudit(manager, this.outbox, {
         orgId: enrolment.orgId,

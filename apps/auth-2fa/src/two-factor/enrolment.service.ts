@@ -173,7 +173,7 @@ export class EnrolmentService {
 
   /** The first correct code from the bound app turns the second factor on. */
   async confirm(origin: RequestOrigin, code: string): Promise<TwoFactorStatus> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.codes.withCode(origin, code, async (manager, check) => {
       const enrolment = await findEnrolment(manager, origin.userId, { lock: true });
       if (!enrolment) {
         throw TwoFactorError.enrolmentNotFound();
@@ -184,7 +184,7 @@ export class EnrolmentService {
       if (!enrolment.boundSessionId) {
         throw TwoFactorError.enrolmentNotBound();
       }
-      await this.codes.accept(manager, enrolment, code, origin);
+      await check(enrolment);
       await manager.query(
         `UPDATE two_factor_enrolments SET status = 'enabled', enrolled_at = now() WHERE user_id = $1`,
         [origin.userId],

@@ -83,12 +83,12 @@ export class SignInService {
     const session = await this.requireOwing(origin);
     // A trusted device is listed under the name sent with the code, else the session's own.
     const deviceName = trust.name.trim() || session.deviceName;
-    const trustedDevice = await this.dataSource.transaction(async (manager) => {
+    const trustedDevice = await this.codes.withCode(origin, code, async (manager, check) => {
       const enrolment = await findEnrolment(manager, origin.userId, { lock: true });
       if (enrolment?.status !== 'enabled') {
         throw TwoFactorError.notEnrolled();
       }
-      await this.codes.accept(manager, enrolment, code, origin);
+      await check(enrolment);
 
       return trust.device ? this.trustedDevices.trust(manager, origin, deviceName) : undefined;
     });

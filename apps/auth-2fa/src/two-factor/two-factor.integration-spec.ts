@@ -665,6 +665,50 @@ describe('two-factor sign-in (auth-2fa against PostgreSQL, Redis and NATS)', () 
       expect(ownerPassed.userId).toBe(victim.id);
     });
 
+    it('checks no more codes of a burst sent at once than of the same codes one by one', async () => {
+      const victim = await enrolled();
+      const guesser = await signIn(victim, { ip: '198.51.100.30' });
+
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          conferFailure(
+            tf().verifyCode(victim.caller, {
+              session: guesser.session,
+              code: victim.app.wrongCode(),
+              trustDevice: false,
+            }),
+          ),
+        ),
+      );
+      const checked = answers.filter((answer) => answer.code === 'two_factor.code_invalid');
+      const refused = answers.filter((answer) => answer.code !== 'two_factor.code_invalid');
+      const rejectedLines = () =>
+        auditLines.filter(
+          (line) => line.subjectUserId === victim.id && line.action === 'two_factor.code_rejected',
+        );
+      await waitFor(rejectedLines, (lines) => lines.length >= 3);
+      await sleep(500);
+      const waits = refused.map((answer) => answer.details!.retryAfterSeconds as number);
+      await sleep(Math.max(...waits) * 1000 + 100);
+      const passed = await tf().verifyCode(victim.caller, {
+        session: guesser.session,
+        code: await code(victim.app),
+        trustDevice: false,
+      });
+
+      // TWO_FACTOR_ACCOUNT_IP_FAILURES, then the first block (1 s) for the rest.
+      expect(checked).toHaveLength(3);
+      expect(refused).toHaveLength(27);
+      for (const answer of refused) {
+        expect(answer).toMatchObject({ code: 'two_factor.too_many_attempts', httpStatus: 429 });
+      }
+      expect(waits.every((wait) => wait === 1)).toBe(true);
+      // Every checked code is refused on the audit trail; none of the others is.
+      expect(rejectedLines()).toHaveLength(3);
+      expect(passed.userId).toBe(victim.id);
+      expect(await sessionState(guesser.grant.sessionId)).toBe('passed');
+    });
+
     it('lets failures spread over many addresses block the account only briefly', async () => {
       const victim = await enrolled();
       for (let n = 1; n <= 10; n += 1) {

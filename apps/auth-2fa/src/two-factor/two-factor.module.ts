@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import Redis from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 
 import { AUTH_REDIS } from '../rate-limits/rate-limits.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -44,16 +43,11 @@ export class TwoFactorModule {
           inject: [AUTH_REDIS],
           useFactory: (redis: Redis) =>
             new CodeAttemptLimiter(
-              ({ keyPrefix, points, duration }) =>
-                new RateLimiterRedis({
-                  storeClient: redis,
-                  // Stacks sharing one Redis (tests, a dev stack) keep their counts apart.
-                  keyPrefix: `${natsPrefix}:${keyPrefix}`,
-                  points,
-                  duration,
-                }),
+              redis,
               codeAttemptRules(settings.codeLimits),
               settings.codeLimits.blockMemorySeconds,
+              // Stacks sharing one Redis (tests, a dev stack) keep their counts apart.
+              `confer:${natsPrefix}`,
             ),
         },
         { provide: SECOND_FACTOR_SESSIONS, useExisting: SessionsService },
