@@ -106,14 +106,28 @@ export class ApprovalsService {
     return approval;
   }
 
-  /** An approval of the user, seen by the session that asked or by the bound app. */
+  /**
+   * An approval of the user, seen by the session that asked or by the bound
+   * app only: any other session of the user (one that has only the password,
+   * say) is told it does not exist, so it learns nothing of the other
+   * sign-ins' devices and addresses.
+   */
   async get(origin: RequestOrigin, approvalId: string): Promise<Approval> {
     const approval = await this.find(this.dataSource.manager, origin.userId, approvalId);
-    if (!approval) {
+    if (!approval || !(await this.mayRead(origin, approval))) {
       throw TwoFactorError.approvalNotFound();
     }
 
     return approval;
+  }
+
+  private async mayRead(origin: RequestOrigin, approval: Approval): Promise<boolean> {
+    if (approval.requestingSessionId === origin.sessionId) {
+      return true;
+    }
+    const enrolment = await findEnrolment(this.dataSource.manager, origin.userId);
+
+    return enrolment?.status === 'enabled' && enrolment.boundSessionId === origin.sessionId;
   }
 
   /** The bound app grants or refuses; only from its session, once, before expiry. */

@@ -12,6 +12,7 @@ import { CONTACTS, ContactsClient } from '../directory/contacts-client';
 import { CodeCheckService } from './code-check.service';
 import { findEnrolment } from './enrolment.record';
 import { OrgPolicyService } from './org-policy.service';
+import { otpauthUri } from './otpauth-uri';
 import {
   deviceNameOf,
   SECOND_FACTOR_SESSIONS,
@@ -181,7 +182,12 @@ export class EnrolmentService {
       if (enrolment.status === 'enabled') {
         throw TwoFactorError.alreadyEnabled();
       }
-      if (!enrolment.boundSessionId) {
+      // An app whose session has ended since it bound (signed out, refresh reused) could never
+      // answer an approval: turning the factor on with it would leave no way to disable it.
+      if (
+        !enrolment.boundSessionId ||
+        !(await this.sessions.findLive(origin.userId, enrolment.boundSessionId))
+      ) {
         throw TwoFactorError.enrolmentNotBound();
       }
       await check(enrolment);
@@ -204,27 +210,20 @@ export class EnrolmentService {
     return this.status(origin);
   }
 
-  /**
-   * otpauth://totp/ISSUER:ACCOUNT?secret=..&issuer=..&algorithm=SHA1&digits=6&period=..&binding=..
-   * (the Key Uri Format authenticator apps read; `binding` is Confer's own parameter).
-   */
   private async otpauthUri(
     origin: RequestOrigin,
     secret: string,
     bindingToken: string,
   ): Promise<string> {
-    const account = await this.accountName(origin.userId);
-    const issuer = this.settings.issuer;
-    const query = new URLSearchParams({
+    return otpauthUri({
+      issuer: this.settings.issuer,
+      account: await this.accountName(origin.userId),
       secret,
-      issuer,
       algorithm: PRODUCT_TOTP.algorithm,
-      digits: String(PRODUCT_TOTP.digits),
-      period: String(this.settings.periodSeconds),
+      digits: PRODUCT_TOTP.digits,
+      period: this.settings.periodSeconds,
       binding: bindingToken,
     });
-
-    return `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(account)}?${query}`;
   }
 
   private async accountName(userId: string): Promise<string> {

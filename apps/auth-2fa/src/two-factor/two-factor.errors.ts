@@ -30,7 +30,7 @@ export class TwoFactorError extends ConferError {
     return new TwoFactorError(
       'conflict',
       'two_factor.app_not_bound',
-      'Scan the QR code with the Confer app before confirming.',
+      'Scan the QR code with the signed-in Confer app before confirming; if it has signed out since, start again.',
     );
   }
 

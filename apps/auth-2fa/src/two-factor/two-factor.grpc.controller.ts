@@ -45,8 +45,10 @@ export class TwoFactorGrpcController implements twoFactor.TwoFactorServiceContro
     metadata: Metadata,
   ): Promise<twoFactor.BoundApp> {
     const origin = originOf(callerFromMetadata(metadata), request.session);
-    if (request.session?.secondFactor) {
-      // Only a session that is fully signed in may become the approving device.
+    if (request.session?.secondFactor && request.session.secondFactor !== 'enrol') {
+      // A session owing its second factor has only a password: it may not become the approving
+      // device. One owing enrolment may, since once the organisation requires the factor every
+      // new sign-in of the app owes enrolment; its holder could start an enrolment of their own.
       throw AuthError.forbidden('Finish signing in on this device before binding it.');
     }
     const bound = await this.enrolments.bind(origin, request.bindingToken, request.deviceName);
