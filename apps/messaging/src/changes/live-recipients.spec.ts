@@ -50,6 +50,15 @@ describe(framesByUser.name, () => {
     expect(frames.get('me')![1]).toEqual({ type: 'conversation.read', seq: 11, data: { pos: 11 } });
   });
 
+  it('sends a member who left and came back each stay once, and nothing between them', () => {
+    const frames = framesByUser(
+      [10, 20, 25, 30, 40].map((pos) => change(pos, 'c1')),
+      [window('c1', 'back', 10, 20), window('c1', 'back', 30)],
+    );
+
+    expect(seqs(frames, 'back')).toEqual([10, 20, 30, 40]);
+  });
+
   it('keeps conversations apart', () => {
     const frames = framesByUser([change(10, 'c1'), change(11, 'c2')], [window('c2', 'u', 1)]);
 

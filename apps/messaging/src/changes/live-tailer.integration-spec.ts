@@ -142,6 +142,43 @@ describe(LiveTailer.name, () => {
     }
   }, 60_000);
 
+  it("delivers each of a returning member's windows, live and in Sync, even when the tailer reaches a removal after the rejoin", async () => {
+    const [owner, other, carol] = [h.user(), h.user(), h.user()];
+    const room = await group(owner, [other]);
+    const live = await listen(carol);
+    const membership = { conversationId: room.id, userIds: [carol.userId] };
+    await h.client.addMembers(owner, membership);
+    await say(owner, room.id);
+    await eventually(async () =>
+      expect(live.map((f) => f.type)).toEqual(['member.added', 'message.created']),
+    );
+    // A transaction in flight holds the horizon, so the removal and the rejoin
+    // are both committed before the tailer may publish either of them.
+    await h.db.query('BEGIN');
+    await h.db.query('SELECT pg_current_xact_id()');
+    await h.client.removeMember(owner, { conversationId: room.id, userId: carol.userId });
+    await say(owner, room.id);
+    await h.client.addMembers(owner, membership);
+    await say(owner, room.id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(live).toHaveLength(2);
+    await h.db.query('COMMIT');
+
+    const expected = [
+      'member.added',
+      'message.created',
+      'member.removed',
+      'member.added',
+      'message.created',
+    ];
+    await eventually(async () => expect(live.map((f) => f.type)).toEqual(expected));
+    const synced = await syncAll(carol);
+    expect(synced).toEqual(live);
+    for (const [index, frame] of live.entries()) {
+      expect(await syncAll(carol, frame.seq)).toEqual(live.slice(index + 1));
+    }
+  });
+
   it("sends pins, unpins and hides to the user's own devices, live and in Sync", async () => {
     const [me, other] = [h.user(), h.user()];
     const room = await group(other, [me]);

@@ -40,11 +40,13 @@ const PAGE_QUERY = `
   ORDER BY stream_pos LIMIT $2`;
 
 /**
- * Members whose window overlaps the page, by primary key (conversation_id,
- * user_id); framesByUser applies each change's own position.
+ * Every stay whose window overlaps the page, by primary key (conversation_id,
+ * user_id, joined_pos); framesByUser applies each change's own position. Not
+ * the members rows: those hold only the current stay, and by the time the
+ * tailer reaches a removal the member may have been added again.
  */
 const WINDOWS_QUERY = `
-  SELECT conversation_id, user_id, joined_pos, left_pos FROM members
+  SELECT conversation_id, user_id, joined_pos, left_pos FROM member_windows
   WHERE conversation_id = ANY($1::uuid[])
     AND joined_pos <= $3 AND (left_pos IS NULL OR left_pos >= $2)`;
 

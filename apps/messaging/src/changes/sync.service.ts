@@ -20,7 +20,7 @@ interface ChangeRow {
 /**
  * A user's change stream after a position, in order, in one query: the
  * changes addressed to them alone, and the changes of each conversation while
- * they were a member (joined_pos .. left_pos). Only positions below the
+ * they were a member (joined_pos .. left_pos of each stay in member_windows). Only positions below the
  * horizon are returned: the oldest transaction still running, shifted like
  * positions are. Every transaction below it has ended, so no change can ever
  * appear below a position already handed out.
@@ -38,8 +38,9 @@ const SYNC_QUERY = `
     UNION ALL
     (SELECT ch.stream_pos, ch.type, ch.conversation_id, ch.payload
      FROM horizon h
-     -- members_by_user (user_id, conversation_id): every membership whose window reaches past $2
-     JOIN members m ON m.user_id = $1 AND (m.left_pos IS NULL OR m.left_pos > $2)
+     -- member_windows_by_user (user_id, conversation_id, joined_pos): every stay whose
+     -- window reaches past $2 (windows of one conversation never overlap)
+     JOIN member_windows m ON m.user_id = $1 AND (m.left_pos IS NULL OR m.left_pos > $2)
      CROSS JOIN LATERAL (
        SELECT c.stream_pos, c.type, c.conversation_id, c.payload FROM changes c
        -- changes_by_conversation (conversation_id, stream_pos) WHERE user_id IS NULL

@@ -16,7 +16,8 @@ export interface AdmitOptions {
 /**
  * Makes users members from the conversation's current seq on: their history
  * and read cursor start there, and their change-stream window opens at the
- * member.added change. Users already members are left as they are. The
+ * member.added change (a new row in member_windows; the members row holds
+ * only the current stay). Users already members are left as they are. The
  * caller holds the conversation's lock.
  */
 export async function admitMembers(
@@ -70,6 +71,12 @@ export async function admitMembers(
       added.map((id) => (id === options.ownerId ? 'owner' : 'member')),
     ],
   );
+  // A new stay beside the earlier ones: their changes still belong to a device behind.
+  await tx.manager.query(
+    `INSERT INTO member_windows (conversation_id, user_id, joined_pos)
+     SELECT $1, id, $2 FROM unnest($3::uuid[]) AS id`,
+    [updated.id, pos, added],
+  );
   tx.emit('members.changed', {
     orgId: updated.org_id,
     conversationId: updated.id,
@@ -84,7 +91,7 @@ export async function admitMembers(
 
 /**
  * Ends a user's membership: the member.removed change is the last one of the
- * conversation their devices receive. The owner of a conversation whose last
+ * conversation their devices receive until they are added again. The owner of a conversation whose last
  * member leaves is cleared. The caller holds the conversation's lock and has
  * checked the rules.
  */
@@ -111,6 +118,12 @@ export async function dismissMember(
   });
   await tx.manager.query(
     `UPDATE members SET left_pos = $3, role = 'member', pinned_at = NULL
+     WHERE conversation_id = $1 AND user_id = $2 AND left_pos IS NULL`,
+    [updated.id, userId, pos],
+  );
+  // Primary key (conversation_id, user_id, joined_pos): the one open stay.
+  await tx.manager.query(
+    `UPDATE member_windows SET left_pos = $3
      WHERE conversation_id = $1 AND user_id = $2 AND left_pos IS NULL`,
     [updated.id, userId, pos],
   );
