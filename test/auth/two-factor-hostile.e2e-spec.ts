@@ -9,8 +9,9 @@
 // the requirement on can still enrol; the QR code's URI escapes an issuer with
 // spaces and an address with unusual characters the way authenticator apps
 // read them.
-import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 
 import { DEMO_ADMIN, DEMO_PASSWORD } from '@confer/stack';
 
@@ -75,6 +76,9 @@ describe('two-factor sign-in under attack', () => {
     appEnv: () => ({ 'auth-2fa': { TWO_FACTOR_ISSUER: ISSUER } }),
   });
   const sockets: LiveSocket[] = [];
+  /** Trusted-device and binding tokens handed out: none may reach a log or the audit trail. */
+  const secrets = new Set<string>();
+  let aliceAudit: ApiClient | undefined;
   let admin: ApiClient;
   let anon: ApiClient;
 
@@ -372,6 +376,9 @@ describe('two-factor sign-in under attack', () => {
         `/auth/2fa/trusted-devices/${(await aliceTrusted(passed(aliceLaptop, laptopGrant)))[0].id}`,
       );
 
+      secrets.add(laptopGrant.trustedDeviceToken!);
+      secrets.add(aliceEnrolment.bindingToken);
+      aliceAudit = passed(aliceLaptop, laptopGrant).api;
       expect(laptopGrant.trustedDeviceToken).toEqual(expect.any(String));
       // Mallory has no second factor: the stolen device token changes nothing for her.
       expect(malloryWithAliceDevice.grant.secondFactor).toBe('not_required');
@@ -411,6 +418,24 @@ describe('two-factor sign-in under attack', () => {
         await web.api.post('/auth/2fa/enrolment/confirm', { code: await app.nextCode() }),
         200,
       );
+    }
+  });
+
+  it('writes no trusted-device or binding token to the logs or the audit trail', async () => {
+    const trail = JSON.stringify(
+      expectStatus(await aliceAudit!.get<{ items: unknown[] }>('/me/audit?limit=200'), 200),
+    );
+    const logs = ['gateway', 'auth-2fa']
+      .map((app) => readFileSync(stack().apps[app].logFile!, 'utf8'))
+      .join('\n');
+
+    expect(trail).toContain('two_factor.device_trusted');
+    expect(secrets.size).toBe(2);
+    for (const secret of secrets) {
+      expect({ inLogs: logs.includes(secret), inTrail: trail.includes(secret) }).toEqual({
+        inLogs: false,
+        inTrail: false,
+      });
     }
   });
 
@@ -510,6 +535,17 @@ describe('two-factor sign-in under attack', () => {
         await web.api.post('/auth/2fa/enrolment/confirm', { code: await app.nextCode() }),
         200,
       );
+      // The app cannot answer for anyone before its own sign-in has passed.
+      const laptop = await signIn(who, 'Laptop');
+      const approval = expectStatus(
+        await laptop.api.post<Approval>('/auth/2fa/challenge/push', {}),
+        201,
+      );
+      const early = await phone.api.post<ApiErrorBody>(`/auth/2fa/approvals/${approval.id}`, {
+        approve: true,
+      });
+      expect(early.status).toBe(403);
+      expect(early.body.error.code).toBe('auth.enrolment_required');
       // Both pass their factor with codes; the app can then answer approvals.
       const webThrough = passed(
         web,
@@ -529,11 +565,10 @@ describe('two-factor sign-in under attack', () => {
           200,
         ),
       );
-      const laptop = await signIn(who, 'Laptop');
-      const approval = expectStatus(
-        await laptop.api.post<Approval>('/auth/2fa/challenge/push', {}),
-        201,
-      );
+      expect(
+        expectStatus(await laptop.api.get<Approval>(`/auth/2fa/challenge/push/${approval.id}`), 200)
+          .status,
+      ).toBe('pending');
       expectStatus(
         await phoneThrough.api.post(`/auth/2fa/approvals/${approval.id}`, { approve: true }),
         200,
