@@ -89,6 +89,33 @@ describe(LoginThrottle.name, () => {
     expect(await throttle.retryAfter('another@example.com', '192.0.2.3')).toBeGreaterThanOrEqual(1);
   });
 
+  it('spares a login from a trusted device the account-wide delay, and no other', async () => {
+    // Four free for the address from anywhere, the fifth earns its first delay.
+    for (let n = 1; n <= 5; n += 1) {
+      await begun('target@example.com', `198.51.100.${n}`);
+    }
+    const untrusted = await throttle.begin('target@example.com', '192.0.2.5');
+    const trusted = await throttle.begin('target@example.com', '192.0.2.5', {
+      trustedDevice: true,
+    });
+    // The address from one IP still counts for a trusted device: two free, the
+    // third earns a delay that the fourth waits for.
+    const fromOneIp = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      fromOneIp.push(
+        await throttle.begin('target@example.com', '192.0.2.6', { trustedDevice: true }),
+      );
+    }
+
+    expect(untrusted).toEqual({ wait: expect.any(Number) });
+    expect(trusted).toHaveProperty('attempt');
+    expect(fromOneIp.map((outcome) => 'attempt' in outcome)).toEqual([true, true, true, false]);
+    expect(await throttle.retryAfter('target@example.com', '192.0.2.5')).toBeGreaterThanOrEqual(1);
+    expect(
+      await throttle.retryAfter('target@example.com', '192.0.2.5', { trustedDevice: true }),
+    ).toBe(0);
+  });
+
   it('refuses as unavailable, with a retry time, while Redis does not answer', async () => {
     const away = new Redis(`redis://127.0.0.1:${await freePort()}`, {
       lazyConnect: true,

@@ -17,7 +17,8 @@ const BASE_DELAY_SECONDS = 1;
  *   This is what stops a guesser, and it only touches the guesser's own IP;
  * - the address from anywhere: more free attempts and a short maximum, so a
  *   guesser spread over many IPs is slowed while the owner, who shares that
- *   key, waits at most that short delay between attempts and is never locked out;
+ *   key, waits at most that short delay between attempts and is never locked
+ *   out. A login from one of the account's trusted devices skips this key;
  * - the IP for any address: many free attempts, against one IP trying many
  *   addresses.
  *
@@ -56,40 +57,49 @@ export class LoginThrottle {
     });
   }
 
-  /** Seconds to wait before this address may try from this IP; 0 when it may now. */
-  async retryAfter(email: string, ip: string): Promise<number> {
+  /**
+   * Seconds to wait before this address may try from this IP; 0 when it may
+   * now. A login from a trusted device of the account is not held by the
+   * account-wide delay.
+   */
+  async retryAfter(email: string, ip: string, options: LoginOptions = {}): Promise<number> {
     const waits = await counted(() =>
-      Promise.all([
-        this.accountAndIp.retryAfter(pairKey(email, ip)),
-        this.account.retryAfter(accountKey(email)),
-        this.ip.retryAfter(ipKey(ip)),
-      ]),
+      Promise.all(
+        this.keysFor(email, ip, options).map(([limiter, key]) => limiter.retryAfter(key)),
+      ),
     );
 
     return Math.max(...waits);
   }
 
   /**
-   * Counts an attempt on all three keys before its password is checked, so
-   * that attempts sent together cannot all slip in before the first failure
-   * sets a delay. Answers the seconds to wait when any key is delayed (nothing
-   * is then counted), or the attempt to settle with `succeeded` or `undecided`;
+   * Counts an attempt on every key before its password is checked, so that
+   * attempts sent together cannot all slip in before the first failure sets a
+   * delay. Answers the seconds to wait when any key is delayed (nothing is
+   * then counted), or the attempt to settle with `succeeded` or `undecided`;
    * an attempt left unsettled stays counted as a failure.
+   *
+   * A login presenting a trusted device of the account (`trustedDevice`)
+   * neither waits for nor counts on the account-wide key: anyone can trip that
+   * key from a few IPs, one failure each time its delay ends, and would
+   * otherwise keep the owner out for as long as they cared to. The owner's
+   * trusted computer stays usable; its IP's own keys still apply.
    */
-  async begin(email: string, ip: string): Promise<{ wait: number } | { attempt: LoginAttempt }> {
+  async begin(
+    email: string,
+    ip: string,
+    options: LoginOptions = {},
+  ): Promise<{ wait: number } | { attempt: LoginAttempt }> {
     return counted(async () => {
-      const limiters = [this.accountAndIp, this.account, this.ip];
-      const keys = [pairKey(email, ip), accountKey(email), ipKey(ip)];
-      const outcomes = await Promise.all(limiters.map((limiter, i) => limiter.begin(keys[i])));
-      const tickets = outcomes.flatMap((outcome) => ('ticket' in outcome ? [outcome.ticket] : []));
-      if (tickets.length === limiters.length) {
+      const keys = this.keysFor(email, ip, options);
+      const outcomes = await Promise.all(keys.map(([limiter, key]) => limiter.begin(key)));
+      const tickets = outcomes.flatMap((outcome, i) =>
+        'ticket' in outcome ? [{ limiter: keys[i][0], ticket: outcome.ticket }] : [],
+      );
+      if (tickets.length === keys.length) {
         return { attempt: { tickets } };
       }
-      await Promise.all(
-        outcomes.map((outcome, i) =>
-          'ticket' in outcome ? limiters[i].giveBack(outcome.ticket) : undefined,
-        ),
-      );
+      await Promise.all(tickets.map(({ limiter, ticket }) => limiter.giveBack(ticket)));
 
       return {
         wait: Math.max(...outcomes.map((outcome) => ('wait' in outcome ? outcome.wait : 0))),
@@ -107,23 +117,44 @@ export class LoginThrottle {
       Promise.all([
         this.accountAndIp.reset(pairKey(email, ip)),
         this.account.reset(accountKey(email)),
-        this.ip.giveBack(attempt.tickets[2]),
+        ...attempt.tickets
+          .filter(({ limiter }) => limiter === this.ip)
+          .map(({ ticket }) => this.ip.giveBack(ticket)),
       ]),
     );
   }
 
   /** The password was never checked (the mail server did not answer): nothing is counted. */
   async undecided(attempt: LoginAttempt): Promise<void> {
-    const limiters = [this.accountAndIp, this.account, this.ip];
     await counted(() =>
-      Promise.all(attempt.tickets.map((ticket, i) => limiters[i].giveBack(ticket))),
+      Promise.all(attempt.tickets.map(({ limiter, ticket }) => limiter.giveBack(ticket))),
     );
+  }
+
+  /** The keys an attempt counts on: pair, account (unless from a trusted device), IP. */
+  private keysFor(
+    email: string,
+    ip: string,
+    options: LoginOptions,
+  ): Array<[AttemptLimiter, string]> {
+    return [
+      [this.accountAndIp, pairKey(email, ip)],
+      ...(options.trustedDevice
+        ? []
+        : [[this.account, accountKey(email)] as [AttemptLimiter, string]]),
+      [this.ip, ipKey(ip)],
+    ];
   }
 }
 
-/** An attempt `begin` counted: one ticket per key, in the order pair, account, IP. */
+export interface LoginOptions {
+  /** The login presents a live trusted device of the account (checked before the password). */
+  trustedDevice?: boolean;
+}
+
+/** An attempt `begin` counted: one ticket per key it was counted on. */
 export interface LoginAttempt {
-  tickets: AttemptTicket[];
+  tickets: Array<{ limiter: AttemptLimiter; ticket: AttemptTicket }>;
 }
 
 /**

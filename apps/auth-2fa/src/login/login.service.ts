@@ -56,9 +56,16 @@ export class LoginService {
     // a soft hyphen or a full stop of another script in the domain), and each
     // must not earn fresh attempts at the same account.
     const account = user?.email || email;
+    // The owner's trusted computer is spared the account-wide delay anyone can cause.
+    const trustedDevice =
+      !!user &&
+      (await this.secondFactor.presentsTrustedDevice(user.id, origin.trustedDeviceToken ?? ''));
     // A delayed key is refused on a read; only then is the attempt counted.
-    const delayed = await this.throttle.retryAfter(account, origin.ip);
-    const begun = delayed > 0 ? { wait: delayed } : await this.throttle.begin(account, origin.ip);
+    const delayed = await this.throttle.retryAfter(account, origin.ip, { trustedDevice });
+    const begun =
+      delayed > 0
+        ? { wait: delayed }
+        : await this.throttle.begin(account, origin.ip, { trustedDevice });
     if ('wait' in begun) {
       this.logger.log(
         { ip: origin.ip, retryAfterSeconds: begun.wait },

@@ -85,6 +85,24 @@ export class TrustedDevicesService {
     return rows[0]?.id;
   }
 
+  /**
+   * Whether the token is a live trusted device of this user, read only: asked
+   * before the password is checked (login limits), so nothing is recorded.
+   */
+  async holds(userId: string, token: string): Promise<boolean> {
+    if (!token) {
+      return false;
+    }
+    // Served by trusted_devices_token.
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM trusted_devices
+       WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
+      [sha256(token), userId],
+    );
+
+    return rows.length > 0;
+  }
+
   async list(userId: string): Promise<TrustedDevice[]> {
     // Served by trusted_devices_user_live.
     const rows: Record<string, unknown>[] = await this.dataSource.query(

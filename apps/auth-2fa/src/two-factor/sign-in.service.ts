@@ -75,6 +75,15 @@ export class SignInService {
     return { secondFactor: 'not_required' };
   }
 
+  /**
+   * Whether a login presents a live trusted device of this user, before its
+   * password is checked: such a login is spared the account-wide login delay
+   * (LoginThrottle), which anyone can cause.
+   */
+  async presentsTrustedDevice(userId: string, trustedDeviceToken: string): Promise<boolean> {
+    return this.trustedDevices.holds(userId, trustedDeviceToken);
+  }
+
   async passWithCode(
     origin: RequestOrigin,
     code: string,

@@ -185,6 +185,7 @@ describe('two-factor sign-in (auth-2fa against PostgreSQL, Redis and NATS)', () 
       TWO_FACTOR_ACCOUNT_FIRST_BLOCK_SECONDS: '2',
       TWO_FACTOR_ACCOUNT_MAX_BLOCK_SECONDS: '2',
       TWO_FACTOR_PRUNE_INTERVAL_SECONDS: '1',
+      LOGIN_FREE_ATTEMPTS_PER_ACCOUNT: '3',
     });
     directory = testGrpcClient<contacts.ContactsServiceClient>('contacts', contactsApp.grpcUrl);
     authClient = testGrpcClient<auth.AuthServiceClient>('auth', authApp.grpcUrl);
@@ -973,6 +974,58 @@ describe('two-factor sign-in (auth-2fa against PostgreSQL, Redis and NATS)', () 
       );
       await auditOf(dave.id, 'two_factor.device_trusted');
       await auditOf(dave.id, 'two_factor.device_revoked');
+    });
+  });
+
+  describe('login delays under attack', () => {
+    it('lets the owner’s trusted computer sign in while attackers hold the account-wide delay', async () => {
+      const owner = await enrolled();
+      const home = '192.0.2.70';
+      const first = await signIn(owner, { ip: home, deviceName: 'Office PC' });
+      const passed = await tf().verifyCode(owner.caller, {
+        session: first.session,
+        code: await code(owner.app),
+        trustDevice: true,
+      });
+      secrets.add(passed.trustedDeviceToken);
+      secrets.add(passed.refreshToken);
+      const login = (ip: string, password: string, trustedDeviceToken = '') =>
+        authClient.client.login(system, {
+          email: owner.email,
+          password,
+          deviceName: 'Office PC',
+          clientIp: ip,
+          client: 'jest',
+          trustedDeviceToken,
+        });
+      // Each attacker address fails once, as soon as the account's delay allows:
+      // LOGIN_FREE_ATTEMPTS_PER_ACCOUNT (3) free, then delays of 1, 2 and 4 s.
+      for (let failed = 0, n = 1; failed < 6; n += 1) {
+        const failure = await conferFailure(login(`203.0.113.${100 + n}`, 'not-the-password'));
+        if (failure.code === 'auth.too_many_attempts') {
+          await sleep((failure.details!.retryAfterSeconds as number) * 1000 + 50);
+        } else {
+          expect(failure.code).toBe('auth.bad_credentials');
+          failed += 1;
+        }
+      }
+
+      const untrusted = await conferFailure(login(home, owner.password));
+      const wrongToken = await conferFailure(
+        login(home, owner.password, randomBytes(32).toString('base64url')),
+      );
+      const trusted = await login(home, owner.password, passed.trustedDeviceToken);
+      secrets.add(trusted.accessToken);
+      secrets.add(trusted.refreshToken);
+
+      // Without the trusted device (or with a credential that is none) the owner waits, up to the cap.
+      for (const refused of [untrusted, wrongToken]) {
+        expect(refused).toMatchObject({ code: 'auth.too_many_attempts', httpStatus: 429 });
+        expect(refused.details!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+        expect(refused.details!.retryAfterSeconds).toBeLessThanOrEqual(4);
+      }
+      expect(trusted).toMatchObject({ userId: owner.id, secondFactor: 'not_required' });
+      expect(await sessionState(trusted.sessionId)).toBe('not_required');
     });
   });
 
