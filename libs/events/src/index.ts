@@ -6,6 +6,7 @@ export * from './wake-signal';
 export * from './outbox-publisher';
 export * from './outbox.module';
 export * from './durable-consumer';
+export * from './service-event-consumer';
 export * from './streams';
 export * from './live';
 export * from './audit';

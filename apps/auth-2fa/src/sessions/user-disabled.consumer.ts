@@ -1,20 +1,13 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JetStreamClient, NatsConnection } from 'nats';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 import {
-  DurableConsumer,
-  ensureStream,
-  eventSubject,
+  ConsumedEvent,
   JETSTREAM,
   NATS_CONNECTION,
-  serviceStream,
+  ServiceEventConsumer,
+  ServiceEventSubscription,
   SYSTEM_ACTOR,
 } from '@confer/events';
 import { events } from '@confer/proto';
@@ -30,51 +23,41 @@ export const USER_DISABLED_CONSUMER = 'auth-2fa-user-disabled';
  * exactly once per event, in the transaction that records the event handled.
  */
 @Injectable()
-export class UserDisabledConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class UserDisabledConsumer extends ServiceEventConsumer<events.UserDisabled> {
   private readonly logger = new Logger(UserDisabledConsumer.name);
-  private consumer?: DurableConsumer<events.UserDisabled>;
 
   constructor(
-    private readonly dataSource: DataSource,
-    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    @Inject(JETSTREAM) private readonly jetstream: JetStreamClient,
+    dataSource: DataSource,
+    @Inject(NATS_CONNECTION) nats: NatsConnection,
+    @Inject(JETSTREAM) jetstream: JetStreamClient,
     private readonly sessions: SessionsService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const prefix = this.config.nats.prefix;
-    const stream = serviceStream(prefix, 'contacts');
-    const manager = await this.nats.jetstreamManager();
-    // contacts may start after us: its stream is made the way contacts makes it,
-    // so the consumer can be created now and nothing published later is missed.
-    await ensureStream(manager, stream);
-    this.consumer = new DurableConsumer<events.UserDisabled>(
-      this.dataSource,
-      this.jetstream,
-      manager,
-      {
-        stream: stream.name,
-        durable: USER_DISABLED_CONSUMER,
-        filterSubjects: [eventSubject(prefix, 'contacts', 'user.disabled')],
-        handle: async ({ payload }, transaction) => {
-          const ended = await this.sessions.revokeAllOfUser(
-            payload.userId,
-            'user_disabled',
-            SYSTEM_ACTOR,
-            { manager: transaction },
-          );
-          this.logger.log(
-            { userId: payload.userId, orgId: payload.orgId, sessions: ended },
-            'sessions of a disabled user ended',
-          );
-        },
-      },
-    );
-    await this.consumer.start();
+  ) {
+    super(dataSource, nats, jetstream);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected subscription(): ServiceEventSubscription {
+    return {
+      prefix: this.config.nats.prefix,
+      service: 'contacts',
+      events: ['user.disabled'],
+      durable: USER_DISABLED_CONSUMER,
+    };
+  }
+
+  protected async handle(
+    { payload }: ConsumedEvent<events.UserDisabled>,
+    transaction: EntityManager,
+  ): Promise<void> {
+    const ended = await this.sessions.revokeAllOfUser(
+      payload.userId,
+      'user_disabled',
+      SYSTEM_ACTOR,
+      { manager: transaction },
+    );
+    this.logger.log(
+      { userId: payload.userId, orgId: payload.orgId, sessions: ended },
+      'sessions of a disabled user ended',
+    );
   }
 }

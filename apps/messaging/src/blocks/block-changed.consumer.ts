@@ -1,20 +1,13 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JetStreamClient, NatsConnection } from 'nats';
 import { DataSource, EntityManager } from 'typeorm';
 
 import {
-  DurableConsumer,
-  ensureStream,
-  eventSubject,
+  ConsumedEvent,
   JETSTREAM,
   NATS_CONNECTION,
-  serviceStream,
+  ServiceEventConsumer,
+  ServiceEventSubscription,
 } from '@confer/events';
 import { events } from '@confer/proto';
 
@@ -30,50 +23,36 @@ export const BLOCK_CHANGED_CONSUMER = 'messaging-block-changed';
  * nothing already applied.
  */
 @Injectable()
-export class BlockChangedConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class BlockChangedConsumer extends ServiceEventConsumer<events.BlockChanged> {
   private readonly logger = new Logger(BlockChangedConsumer.name);
-  private consumer?: DurableConsumer<events.BlockChanged>;
 
   constructor(
-    private readonly dataSource: DataSource,
-    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    @Inject(JETSTREAM) private readonly jetstream: JetStreamClient,
+    dataSource: DataSource,
+    @Inject(NATS_CONNECTION) nats: NatsConnection,
+    @Inject(JETSTREAM) jetstream: JetStreamClient,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const prefix = this.config.nats.prefix;
-    const stream = serviceStream(prefix, 'contacts');
-    const manager = await this.nats.jetstreamManager();
-    // contacts may start after us: its stream is made the way contacts makes it,
-    // so the consumer exists before anything is published.
-    await ensureStream(manager, stream);
-    this.consumer = new DurableConsumer<events.BlockChanged>(
-      this.dataSource,
-      this.jetstream,
-      manager,
-      {
-        stream: stream.name,
-        durable: BLOCK_CHANGED_CONSUMER,
-        filterSubjects: [eventSubject(prefix, 'contacts', 'block.changed')],
-        handle: async ({ payload }, transaction) => {
-          await applyBlockChange(transaction, payload);
-          this.logger.debug(
-            {
-              blockerId: payload.blockerId,
-              blockedId: payload.blockedId,
-              blocked: payload.blocked,
-            },
-            'block change applied',
-          );
-        },
-      },
-    );
-    await this.consumer.start();
+  ) {
+    super(dataSource, nats, jetstream);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected subscription(): ServiceEventSubscription {
+    return {
+      prefix: this.config.nats.prefix,
+      service: 'contacts',
+      events: ['block.changed'],
+      durable: BLOCK_CHANGED_CONSUMER,
+    };
+  }
+
+  protected async handle(
+    { payload }: ConsumedEvent<events.BlockChanged>,
+    transaction: EntityManager,
+  ): Promise<void> {
+    await applyBlockChange(transaction, payload);
+    this.logger.debug(
+      { blockerId: payload.blockerId, blockedId: payload.blockedId, blocked: payload.blocked },
+      'block change applied',
+    );
   }
 }
 
