@@ -1,18 +1,11 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { PeriodicPruner } from '../pruning/periodic-pruner';
 import { TWO_FACTOR_SETTINGS, TwoFactorSettings } from './two-factor.settings';
 
 /** Rows per delete: short transactions, so sign-ins waiting on a row lock are never held up long. */
 const PRUNE_BATCH = 1_000;
-/** Bounds one run; what is left goes in the next. */
-const MAX_BATCHES_PER_RUN = 100;
 /** pg_try_advisory_xact_lock key: one replica prunes at a time ("2fapr" in ASCII). */
 const PRUNE_LOCK_KEY = 0x3266617072;
 
@@ -28,47 +21,24 @@ export interface PrunedRows {
  * push approvals past their expiry whatever their answer, enrolments never
  * confirmed, and trusted devices revoked or expired. Runs on a timer in
  * every replica; a transaction-scoped advisory lock lets one work at a time.
- * Enabled enrolments are never touched.
+ * Enabled enrolments are never touched. runOnce resolves to undefined when
+ * the pass failed or another replica held the lock.
  */
 @Injectable()
-export class TwoFactorPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(TwoFactorPruner.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<PrunedRows | undefined>;
-
+export class TwoFactorPruner extends PeriodicPruner<PrunedRows | undefined> {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     @Inject(TWO_FACTOR_SETTINGS) private readonly settings: TwoFactorSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce(), this.settings.pruneIntervalSeconds * 1000);
-    this.timer.unref();
+  ) {
+    super(dataSource, {
+      lockKey: PRUNE_LOCK_KEY,
+      intervalSeconds: settings.pruneIntervalSeconds,
+      failureMessage: 'two-factor pruning failed',
+      failed: undefined,
+    });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** One pass; undefined when it failed or another replica held the lock. */
-  runOnce(now = new Date()): Promise<PrunedRows | undefined> {
-    if (!this.running) {
-      this.running = this.prune(now)
-        .catch((error: unknown) => {
-          this.logger.error({ err: error }, 'two-factor pruning failed');
-
-          return undefined;
-        })
-        .finally(() => {
-          this.running = undefined;
-        });
-    }
-
-    return this.running;
-  }
-
-  private async prune(now: Date): Promise<PrunedRows | undefined> {
+  protected async prune(now: Date): Promise<PrunedRows | undefined> {
     const cutoff = new Date(now.getTime() - this.settings.keepFinishedSeconds * 1000);
     const approvals = await this.deleteInBatches(
       // No index on expiry: pruned hourly, the table holds about a day of approvals.
@@ -100,30 +70,11 @@ export class TwoFactorPruner implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Repeats `statement` (with `$1` the cutoff) until it deletes nothing; undefined when locked out. */
-  private async deleteInBatches(statement: string, cutoff: Date): Promise<number | undefined> {
-    let deleted = 0;
-    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch += 1) {
-      const count = await this.dataSource.transaction(async (manager) => {
-        const [{ locked }] = (await manager.query(
-          'SELECT pg_try_advisory_xact_lock($1) AS locked',
-          [PRUNE_LOCK_KEY],
-        )) as [{ locked: boolean }];
-        if (!locked) {
-          return -1;
-        }
-        const [, affected] = (await manager.query(statement, [cutoff])) as [unknown, number];
+  private deleteInBatches(statement: string, cutoff: Date): Promise<number | undefined> {
+    return this.deleteInLockedBatches(PRUNE_BATCH, async (manager) => {
+      const [, affected] = (await manager.query(statement, [cutoff])) as [unknown, number];
 
-        return affected;
-      });
-      if (count < 0) {
-        return batch === 0 ? undefined : deleted;
-      }
-      deleted += count;
-      if (count < PRUNE_BATCH) {
-        break;
-      }
-    }
-
-    return deleted;
+      return affected;
+    });
   }
 }
