@@ -8,9 +8,9 @@ import {
   fullHistory,
   LiveSocket,
   Message,
+  openPrivate,
   sendText,
   signInAdmin,
-  sleep,
   useStack,
 } from '../support';
 
@@ -99,7 +99,10 @@ describe('concurrent requests on one conversation', () => {
       ),
     );
     await Promise.all(walks);
-    await sleep(500);
+    // A change of Bob's own after every read was answered: live frames come in
+    // position order, so once it is in, every conversation.read frame is too.
+    expectStatus(await bob.api.post(`/recent-sessions/${group.id}/pin`), 204);
+    await watcher.next((f) => f.type === 'session.pinned', 30_000);
 
     const final = expectStatus(
       await bob.api.get<{ readSeq: number }>(`/conversations/${group.id}`),
@@ -130,7 +133,14 @@ describe('concurrent requests on one conversation', () => {
         bob.api.post(`/conversations/${group.id}/members`, { userIds: [carol.id] }),
       ]);
     }
-    await sleep(1_000);
+    // Live frames come in position order, and Carol's own message is written
+    // after every round was answered: once it is in, so is every membership frame.
+    // It may take long: any transaction on the PostgreSQL server holds the horizon.
+    const marker = await sendText(carol, (await openPrivate(carol, alice)).id, 'after the rounds');
+    await carolDevice.next(
+      (f) => f.type === 'message.created' && (f.data as { id: string }).id === marker.id,
+      30_000,
+    );
 
     const members = expectStatus(
       await alice.api.get<{ items: Array<{ userId: string }> }>(
@@ -147,18 +157,40 @@ describe('concurrent requests on one conversation', () => {
     expect((await carol.api.get(`/conversations/${group.id}`)).status).toBe(
       carolIsMember ? 200 : 404,
     );
-    const membership = carolDevice.frames.filter(
-      (f) =>
-        (f.type === 'member.added' &&
-          (f.data as { userIds: string[] }).userIds.includes(carol.id)) ||
-        (f.type === 'member.removed' && (f.data as { userId: string }).userId === carol.id),
-    );
+    const ofCarolInGroup = (f: { type: string; data: unknown }) => {
+      const data = f.data as { conversationId: string; userIds?: string[]; userId?: string };
+
+      return (
+        data.conversationId === group.id &&
+        ((f.type === 'member.added' && data.userIds!.includes(carol.id)) ||
+          (f.type === 'member.removed' && data.userId === carol.id))
+      );
+    };
+    const membership = carolDevice.frames.filter(ofCarolInGroup);
     // Carol's own stream alternates added/removed and ends in the state the server holds.
     membership.forEach((f, i) =>
       expect(f.type).toBe(i % 2 === 0 ? 'member.added' : 'member.removed'),
     );
     expect(membership[membership.length - 1]?.type).toBe(
       carolIsMember ? 'member.added' : 'member.removed',
+    );
+    // Her devices catching up later read the same story.
+    const synced: Array<{ type: string; seq: number; data: unknown }> = [];
+    for (let since = 0, more = true; more;) {
+      const page = expectStatus(
+        await carol.api.get<{
+          items: Array<{ type: string; seq: number; data: unknown }>;
+          nextCursor: string | null;
+          position: number;
+        }>(`/sync?since=${since}&limit=200`),
+        200,
+      );
+      synced.push(...page.items);
+      since = page.position;
+      more = page.nextCursor !== null;
+    }
+    expect(synced.filter(ofCarolInGroup).map(({ type, seq }) => ({ type, seq }))).toEqual(
+      membership.map(({ type, seq }) => ({ type, seq })),
     );
     await carolDevice.close();
   });
