@@ -1,24 +1,17 @@
 import { randomUUID } from 'node:crypto';
 
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { connect, JetStreamManager, NatsConnection } from 'nats';
+import { JetStreamManager, NatsConnection } from 'nats';
 
 import { ConferError } from '@confer/errors';
 import { serviceStream } from '@confer/events';
 import { Caller, systemCaller } from '@confer/grpc';
 import { contacts } from '@confer/proto';
-import {
-  conferFailure,
-  dropDatabase,
-  testServers,
-  uniqueDatabaseName,
-  uniqueToken,
-} from '@confer/testing';
+import { conferFailure } from '@confer/testing';
 
 import { UsersService } from '../src/users/users.service';
-import { RunningContacts, startContacts } from './start-contacts';
-
-const servers = testServers();
+import { useContacts } from './contacts-harness';
+import { RunningContacts } from './start-contacts';
 
 /** The gRPC status a failed call carried, beside its ConferError code. */
 function grpcStatusOf(error: ConferError): number | undefined {
@@ -28,25 +21,15 @@ function grpcStatusOf(error: ConferError): number | undefined {
 jest.setTimeout(60_000);
 
 describe(UsersService.name, () => {
-  const database = uniqueDatabaseName('contacts_it');
-  const prefix = uniqueToken('it');
+  const h = useContacts('contacts_it');
   let contactsApp: RunningContacts;
-  let nats: NatsConnection;
-  let jsm: JetStreamManager;
   const system = systemCaller(randomUUID(), 'it-correlation');
   let orgId: string;
   let admin: Caller;
   let member: Caller;
 
   beforeAll(async () => {
-    contactsApp = await startContacts({
-      POSTGRES_URL: servers.postgresUrl,
-      DATABASE_NAME: database,
-      NATS_URL: servers.natsUrl,
-      NATS_PREFIX: prefix,
-    });
-    nats = await connect({ servers: servers.natsUrl });
-    jsm = await nats.jetstreamManager();
+    contactsApp = h.app;
     const organisation = await contactsApp.client.createOrganisation(system, {
       name: 'Example Ltd',
       domain: 'Example.COM',
@@ -55,13 +38,6 @@ describe(UsersService.name, () => {
     orgId = organisation.id;
     admin = { userId: randomUUID(), orgId, roles: ['org_admin'], correlationId: 'it-admin' };
     member = { userId: randomUUID(), orgId, roles: [], correlationId: 'it-member' };
-  });
-
-  afterAll(async () => {
-    await contactsApp?.close();
-    await jsm?.streams.delete(serviceStream(prefix, 'contacts').name).catch(() => undefined);
-    await nats?.close();
-    await dropDatabase(servers.postgresUrl, database);
   });
 
   describe('organisations', () => {
@@ -359,7 +335,7 @@ describe(UsersService.name, () => {
         }),
       );
 
-      const payloads = await eventsFor(jsm, nats, prefix, user.id);
+      const payloads = await eventsFor(h.jsm, h.nats, h.prefix, user.id);
 
       expect(payloads).toHaveLength(1);
       expect(payloads[0]).toMatchObject({

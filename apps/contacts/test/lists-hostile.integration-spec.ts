@@ -1,23 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
-import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { Client as PgClient } from 'pg';
 
-import { serviceStream } from '@confer/events';
 import { Caller, systemCaller } from '@confer/grpc';
 import { contacts } from '@confer/proto';
-import {
-  conferFailure,
-  dropDatabase,
-  testServers,
-  uniqueDatabaseName,
-  uniqueToken,
-} from '@confer/testing';
+import { conferFailure } from '@confer/testing';
 
 import { BlocksService } from '../src/blocks/blocks.service';
-import { RunningContacts, startContacts } from './start-contacts';
+import { useContacts } from './contacts-harness';
+import { RunningContacts } from './start-contacts';
 
-const servers = testServers();
 const { GroupCreationPolicy: Policy } = contacts;
 
 jest.setTimeout(60_000);
@@ -28,11 +20,9 @@ function forgedCursor(position: Record<string, unknown>): string {
 }
 
 describe(`${BlocksService.name} and settings under hostile use`, () => {
-  const database = uniqueDatabaseName('contacts_hostile_it');
-  const prefix = uniqueToken('it');
+  const h = useContacts('contacts_hostile_it');
+  const { published } = h;
   let app: RunningContacts;
-  let nats: NatsConnection;
-  let jsm: JetStreamManager;
   let db: PgClient;
   let orgId: string;
   let me: Caller;
@@ -42,34 +32,8 @@ describe(`${BlocksService.name} and settings under hostile use`, () => {
   let outsiderCaller: Caller;
 
   beforeAll(async () => {
-    app = await startContacts({
-      POSTGRES_URL: servers.postgresUrl,
-      DATABASE_NAME: database,
-      NATS_URL: servers.natsUrl,
-      NATS_PREFIX: prefix,
-    });
-    nats = await connect({ servers: servers.natsUrl });
-    jsm = await nats.jetstreamManager();
-    const organisation = async (domain: string) => {
-      const id = (
-        await app.client.createOrganisation(systemCaller(randomUUID(), 'it-hostile'), {
-          name: domain,
-          domain,
-          id: '',
-        })
-      ).id;
-      const person = async (local: string, roles: string[] = []) =>
-        (
-          await app.client.createUser(systemCaller(id, 'it-hostile'), {
-            orgId: id,
-            email: `${local}@${domain}`,
-            displayName: local,
-            roles,
-          })
-        ).id;
-
-      return { id, person };
-    };
+    ({ app, db } = h);
+    const organisation = (domain: string) => h.organisation(domain, domain, 'it-hostile');
     const home = await organisation('home.example');
     const other = await organisation('other.example');
     orgId = home.id;
@@ -80,52 +44,10 @@ describe(`${BlocksService.name} and settings under hostile use`, () => {
     me = { userId: meId, orgId, roles: [], correlationId: 'it-me' };
     admin = { userId: adminId, orgId, roles: ['org_admin'], correlationId: 'it-admin' };
     outsiderCaller = { userId: outsider, orgId: other.id, roles: [], correlationId: 'it-out' };
-
-    const url = new URL(servers.postgresUrl);
-    url.pathname = `/${database}`;
-    db = new PgClient({ connectionString: url.toString() });
-    await db.connect();
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await app?.close();
-    await jsm?.streams.delete(serviceStream(prefix, 'contacts').name).catch(() => undefined);
-    await nats?.close();
-    await dropDatabase(servers.postgresUrl, database);
   });
 
   async function rows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
     return (await db.query(sql, params)).rows as Record<string, unknown>[];
-  }
-
-  /** The payloads published on one contacts subject, once the relay has drained the outbox. */
-  async function published(event: string): Promise<Record<string, unknown>[]> {
-    const deadline = Date.now() + 10_000;
-    while ((await rows('SELECT 1 FROM outbox LIMIT 1')).length > 0) {
-      if (Date.now() > deadline) {
-        throw new Error('the outbox relay did not drain the outbox');
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const stream = serviceStream(prefix, 'contacts').name;
-    const info = await jsm.streams.info(stream);
-    if (info.state.messages === 0) {
-      return [];
-    }
-    const consumer = await nats.jetstream().consumers.get(stream);
-    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
-    const payloads: Record<string, unknown>[] = [];
-    for await (const message of batch) {
-      if (message.subject === `${prefix}.contacts.${event}`) {
-        payloads.push(message.json<Record<string, unknown>>());
-      }
-      if (message.info.pending === 0) {
-        break;
-      }
-    }
-
-    return payloads;
   }
 
   describe('blacklist across organisations', () => {

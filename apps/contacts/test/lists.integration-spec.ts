@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
 
-import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { Client as PgClient } from 'pg';
 
-import { serviceStream } from '@confer/events';
-import { Caller, systemCaller } from '@confer/grpc';
-import {
-  conferFailure,
-  dropDatabase,
-  testServers,
-  uniqueDatabaseName,
-  uniqueToken,
-} from '@confer/testing';
+import { Caller } from '@confer/grpc';
+import { conferFailure } from '@confer/testing';
 
 import { ContactCardsService } from '../src/contact-cards/contact-cards.service';
-import { RunningContacts, startContacts } from './start-contacts';
-
-const servers = testServers();
+import { useContacts } from './contacts-harness';
+import { RunningContacts } from './start-contacts';
 
 jest.setTimeout(60_000);
 
 describe(ContactCardsService.name, () => {
-  const database = uniqueDatabaseName('contacts_lists_it');
-  const prefix = uniqueToken('it');
+  const h = useContacts('contacts_lists_it');
   let app: RunningContacts;
-  let nats: NatsConnection;
-  let jsm: JetStreamManager;
   let db: PgClient;
   let orgId: string;
   let system: Caller;
@@ -33,46 +21,14 @@ describe(ContactCardsService.name, () => {
   const people: Record<string, string> = {};
 
   beforeAll(async () => {
-    app = await startContacts({
-      POSTGRES_URL: servers.postgresUrl,
-      DATABASE_NAME: database,
-      NATS_URL: servers.natsUrl,
-      NATS_PREFIX: prefix,
-    });
-    nats = await connect({ servers: servers.natsUrl });
-    jsm = await nats.jetstreamManager();
-    const bootstrap = systemCaller(randomUUID(), 'it-lists');
-    orgId = (
-      await app.client.createOrganisation(bootstrap, {
-        name: 'Lists Ltd',
-        domain: 'lists.example',
-        id: '',
-      })
-    ).id;
-    system = systemCaller(orgId, 'it-lists');
+    ({ app, db } = h);
+    const organisation = await h.organisation('Lists Ltd', 'lists.example', 'it-lists');
+    orgId = organisation.id;
+    system = organisation.system;
     for (const name of ['me', 'ann', 'bob', 'cy', 'dee']) {
-      people[name] = (
-        await app.client.createUser(system, {
-          orgId,
-          email: `${name}@lists.example`,
-          displayName: name.toUpperCase(),
-          roles: [],
-        })
-      ).id;
+      people[name] = await organisation.person(name, [], name.toUpperCase());
     }
     me = { userId: people.me, orgId, roles: [], correlationId: 'it-me' };
-    const url = new URL(servers.postgresUrl);
-    url.pathname = `/${database}`;
-    db = new PgClient({ connectionString: url.toString() });
-    await db.connect();
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await app?.close();
-    await jsm?.streams.delete(serviceStream(prefix, 'contacts').name).catch(() => undefined);
-    await nats?.close();
-    await dropDatabase(servers.postgresUrl, database);
   });
 
   async function count(table: string): Promise<number> {
@@ -135,14 +91,14 @@ describe(ContactCardsService.name, () => {
 
       expect(listed.items.map((item) => item.person?.id)).toEqual([people.dee]);
       expect((await app.client.listBlocked(me, { limit: 10, cursor: '' })).items).toEqual([]);
-      const changes = await published('block.changed');
+      const changes = await h.published('block.changed');
       expect(changes.map((change) => change.blocked)).toEqual([true, false]);
       expect(changes[0]).toMatchObject({ orgId, blockerId: people.me, blockedId: people.dee });
       expect(Number(changes[1].version)).toBeGreaterThan(Number(changes[0].version));
     });
 
     it('refuses blocking oneself or an unknown person and publishes nothing', async () => {
-      const before = (await published('block.changed')).length;
+      const before = (await h.published('block.changed')).length;
 
       const codes = await Promise.all([
         conferFailure(app.client.block(me, { personId: people.me })),
@@ -156,7 +112,7 @@ describe(ContactCardsService.name, () => {
         ['person.not_found', 404],
       ]);
       expect(await count('blocks')).toBe(0);
-      expect(await published('block.changed')).toHaveLength(before);
+      expect(await h.published('block.changed')).toHaveLength(before);
     });
   });
 
@@ -319,33 +275,4 @@ describe(ContactCardsService.name, () => {
       ]);
     });
   });
-
-  /** Payloads of one contacts fact on the stream, once the relay has drained the outbox. */
-  async function published(event: string): Promise<Record<string, unknown>[]> {
-    const deadline = Date.now() + 10_000;
-    while ((await db.query('SELECT 1 FROM outbox LIMIT 1')).rows.length > 0) {
-      if (Date.now() > deadline) {
-        throw new Error('the outbox relay did not drain the outbox');
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const stream = serviceStream(prefix, 'contacts').name;
-    const info = await jsm.streams.info(stream);
-    if (info.state.messages === 0) {
-      return [];
-    }
-    const consumer = await nats.jetstream().consumers.get(stream);
-    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
-    const payloads: Record<string, unknown>[] = [];
-    for await (const message of batch) {
-      if (message.subject === `${prefix}.contacts.${event}`) {
-        payloads.push(message.json<Record<string, unknown>>());
-      }
-      if (message.info.pending === 0) {
-        break;
-      }
-    }
-
-    return payloads;
-  }
 });

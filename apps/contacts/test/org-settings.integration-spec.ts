@@ -1,33 +1,22 @@
 import { randomUUID } from 'node:crypto';
 
-import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { Client as PgClient } from 'pg';
 
-import { serviceStream } from '@confer/events';
-import { Caller, systemCaller } from '@confer/grpc';
+import { Caller } from '@confer/grpc';
 import { contacts } from '@confer/proto';
-import {
-  conferFailure,
-  dropDatabase,
-  testServers,
-  uniqueDatabaseName,
-  uniqueToken,
-} from '@confer/testing';
+import { conferFailure } from '@confer/testing';
 
 import { OrgSettingsService } from '../src/org-settings/org-settings.service';
-import { RunningContacts, startContacts } from './start-contacts';
+import { useContacts } from './contacts-harness';
+import { RunningContacts } from './start-contacts';
 
-const servers = testServers();
 const { GroupCreationPolicy: Policy } = contacts;
 
 jest.setTimeout(60_000);
 
 describe(OrgSettingsService.name, () => {
-  const database = uniqueDatabaseName('contacts_settings_it');
-  const prefix = uniqueToken('it');
+  const h = useContacts('contacts_settings_it');
   let app: RunningContacts;
-  let nats: NatsConnection;
-  let jsm: JetStreamManager;
   let db: PgClient;
   let orgId: string;
   let system: Caller;
@@ -42,42 +31,17 @@ describe(OrgSettingsService.name, () => {
   let adminPerson: string;
 
   beforeAll(async () => {
-    app = await startContacts({
-      POSTGRES_URL: servers.postgresUrl,
-      DATABASE_NAME: database,
-      NATS_URL: servers.natsUrl,
-      NATS_PREFIX: prefix,
-    });
-    nats = await connect({ servers: servers.natsUrl });
-    jsm = await nats.jetstreamManager();
-    const bootstrap = systemCaller(randomUUID(), 'it-settings');
-    orgId = (
-      await app.client.createOrganisation(bootstrap, {
-        name: 'Settings Ltd',
-        domain: 'settings.example',
-        id: '',
-      })
-    ).id;
-    system = systemCaller(orgId, 'it-settings');
-    const person = async (local: string, roles: string[] = []) =>
-      (
-        await app.client.createUser(system, {
-          orgId,
-          email: `${local}@settings.example`,
-          displayName: local,
-          roles,
-        })
-      ).id;
+    ({ app, db } = h);
+    const organisation = await h.organisation('Settings Ltd', 'settings.example', 'it-settings');
+    orgId = organisation.id;
+    system = organisation.system;
+    const { person } = organisation;
     northPerson = await person('north');
     supportPerson = await person('support');
     adminPerson = await person('boss', ['org_admin']);
     admin = { userId: adminPerson, orgId, roles: ['org_admin'], correlationId: 'it-admin' };
     member = { userId: northPerson, orgId, roles: [], correlationId: 'it-member' };
 
-    const url = new URL(servers.postgresUrl);
-    url.pathname = `/${database}`;
-    db = new PgClient({ connectionString: url.toString() });
-    await db.connect();
     await db.query(
       `INSERT INTO departments (id, org_id, parent_id, name, source_id, source_dn, path, depth)
        VALUES ($1, $4, NULL, 'Sales', 's', 'ou=s', ARRAY[$1]::uuid[], 0),
@@ -91,45 +55,13 @@ describe(OrgSettingsService.name, () => {
     );
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await app?.close();
-    await jsm?.streams.delete(serviceStream(prefix, 'contacts').name).catch(() => undefined);
-    await nats?.close();
-    await dropDatabase(servers.postgresUrl, database);
-  });
-
   async function settingsRow(): Promise<unknown[]> {
     return (await db.query('SELECT * FROM org_settings WHERE org_id = $1', [orgId])).rows;
   }
 
   /** Every audit line published so far, once the relay has drained the outbox. */
-  async function auditEvents(): Promise<Record<string, unknown>[]> {
-    const deadline = Date.now() + 10_000;
-    while ((await db.query('SELECT 1 FROM outbox LIMIT 1')).rows.length > 0) {
-      if (Date.now() > deadline) {
-        throw new Error('the outbox relay did not drain the outbox');
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const stream = serviceStream(prefix, 'contacts').name;
-    const info = await jsm.streams.info(stream);
-    if (info.state.messages === 0) {
-      return [];
-    }
-    const consumer = await nats.jetstream().consumers.get(stream);
-    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
-    const payloads: Record<string, unknown>[] = [];
-    for await (const message of batch) {
-      if (message.subject === `${prefix}.contacts.audit.recorded`) {
-        payloads.push(message.json<Record<string, unknown>>());
-      }
-      if (message.info.pending === 0) {
-        break;
-      }
-    }
-
-    return payloads;
+  function auditEvents(): Promise<Record<string, unknown>[]> {
+    return h.published('audit.recorded');
   }
 
   it('answers the defaults before anything is changed, to the platform and to administrators', async () => {

@@ -2,19 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { Client as PgClient } from 'pg';
 
-import { Caller, systemCaller } from '@confer/grpc';
+import { Caller } from '@confer/grpc';
 import { contacts } from '@confer/proto';
-import {
-  conferFailure,
-  dropDatabase,
-  testServers,
-  uniqueDatabaseName,
-  uniqueToken,
-} from '@confer/testing';
+import { conferFailure } from '@confer/testing';
 
-import { RunningContacts, startContacts } from './start-contacts';
+import { useContacts } from './contacts-harness';
+import { RunningContacts } from './start-contacts';
 
-const servers = testServers();
 const BASE_URL = 'https://confer.test/scim/v2';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -29,8 +23,7 @@ type Json = Record<string, unknown> & { id: string; meta: { version: string } };
 jest.setTimeout(120_000);
 
 describe('SCIM against hostile and quirky clients', () => {
-  const database = uniqueDatabaseName('contacts_scim_hostile_it');
-  const prefix = uniqueToken('it');
+  const h = useContacts('contacts_scim_hostile_it');
   let app: RunningContacts;
   let db: PgClient;
   let orgId: string;
@@ -92,31 +85,10 @@ describe('SCIM against hostile and quirky clients', () => {
     ).rows[0];
 
   beforeAll(async () => {
-    app = await startContacts({
-      POSTGRES_URL: servers.postgresUrl,
-      DATABASE_NAME: database,
-      NATS_URL: servers.natsUrl,
-      NATS_PREFIX: prefix,
-    });
-    orgId = (
-      await app.client.createOrganisation(systemCaller(randomUUID(), 'it-scim'), {
-        name: 'Example',
-        domain: 'example.com',
-        id: '',
-      })
-    ).id;
+    ({ app, db } = h);
+    orgId = (await h.organisation('Example', 'example.com', 'it-scim')).id;
     const admin = { userId: randomUUID(), orgId, roles: ['org_admin'], correlationId: 'it-admin' };
-    const url = new URL(servers.postgresUrl);
-    url.pathname = `/${database}`;
-    db = new PgClient({ connectionString: url.toString() });
-    await db.connect();
     token = (await app.client.createScimToken(admin, { name: 'IdP' })).secret;
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await app?.close();
-    await dropDatabase(servers.postgresUrl, database);
   });
 
   it('removes only the named member when a client sends remove members with a value, as Entra ID does', async () => {

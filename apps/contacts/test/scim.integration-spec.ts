@@ -2,24 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { Client as PgClient } from 'pg';
 
-import { serviceStream } from '@confer/events';
 import { Caller, systemCaller } from '@confer/grpc';
 import { contacts } from '@confer/proto';
-import {
-  conferFailure,
-  dropDatabase,
-  testServers,
-  uniqueDatabaseName,
-  uniqueToken,
-} from '@confer/testing';
+import { conferFailure } from '@confer/testing';
 
 import { ScimUsersService } from '../src/scim/users/scim-users.service';
-import { RunningContacts, startContacts } from './start-contacts';
+import { useContacts } from './contacts-harness';
+import { RunningContacts } from './start-contacts';
 
-const servers = testServers();
 const BASE_URL = 'https://confer.test/scim/v2';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -38,11 +30,9 @@ const fixture = (name: string) =>
 jest.setTimeout(60_000);
 
 describe(ScimUsersService.name, () => {
-  const database = uniqueDatabaseName('contacts_scim_it');
-  const prefix = uniqueToken('it');
+  const h = useContacts('contacts_scim_it');
+  const { published } = h;
   let app: RunningContacts;
-  let nats: NatsConnection;
-  let jsm: JetStreamManager;
   let db: PgClient;
   let orgId: string;
   let admin: Caller;
@@ -99,34 +89,6 @@ describe(ScimUsersService.name, () => {
         )
       ).bodyJson,
     ) as Json;
-  /** Every payload published under `<prefix>.contacts.<event>`, once the relay has drained the outbox. */
-  const published = async (event?: string) => {
-    const deadline = Date.now() + 10_000;
-    while ((await db.query('SELECT 1 FROM outbox LIMIT 1')).rows.length > 0) {
-      if (Date.now() > deadline) {
-        throw new Error('the outbox relay did not drain the outbox');
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const stream = serviceStream(prefix, 'contacts').name;
-    const info = await jsm.streams.info(stream);
-    const payloads: Record<string, unknown>[] = [];
-    if (info.state.messages === 0) {
-      return payloads;
-    }
-    const consumer = await nats.jetstream().consumers.get(stream);
-    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
-    for await (const message of batch) {
-      if (!event || message.subject === `${prefix}.contacts.${event}`) {
-        payloads.push(message.json<Record<string, unknown>>());
-      }
-      if (message.info.pending === 0) {
-        break;
-      }
-    }
-
-    return payloads;
-  };
   /** The tables SCIM writes, and how many events have been published. */
   const snapshot = async () => ({
     ...(
@@ -140,36 +102,10 @@ describe(ScimUsersService.name, () => {
   });
 
   beforeAll(async () => {
-    app = await startContacts({
-      POSTGRES_URL: servers.postgresUrl,
-      DATABASE_NAME: database,
-      NATS_URL: servers.natsUrl,
-      NATS_PREFIX: prefix,
-    });
-    nats = await connect({ servers: servers.natsUrl });
-    jsm = await nats.jetstreamManager();
-    const bootstrap = systemCaller(randomUUID(), 'it-scim');
-    orgId = (
-      await app.client.createOrganisation(bootstrap, {
-        name: 'Example',
-        domain: 'example.com',
-        id: '',
-      })
-    ).id;
+    ({ app, db } = h);
+    orgId = (await h.organisation('Example', 'example.com', 'it-scim')).id;
     admin = { userId: randomUUID(), orgId, roles: ['org_admin'], correlationId: 'it-admin' };
-    const url = new URL(servers.postgresUrl);
-    url.pathname = `/${database}`;
-    db = new PgClient({ connectionString: url.toString() });
-    await db.connect();
     token = (await app.client.createScimToken(admin, { name: 'IdP' })).secret;
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await app?.close();
-    await jsm?.streams.delete(serviceStream(prefix, 'contacts').name).catch(() => undefined);
-    await nats?.close();
-    await dropDatabase(servers.postgresUrl, database);
   });
 
   describe('tokens', () => {
