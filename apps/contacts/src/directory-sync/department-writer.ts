@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 
 import { Department } from '../departments/department.entity';
+import { batches } from './apply-batches';
 import { DepartmentNode } from './directory-records';
 import { SyncReport } from './sync-report';
 
@@ -25,17 +26,22 @@ export async function writeDepartments(
   nodes: DepartmentNode[],
   failedSourceIds: Set<string>,
   report: SyncReport,
+  batchSize: number,
 ): Promise<Map<string, string>> {
   const existing = await manager.find(Department, { where: { orgId } });
   const current = new Map(existing.map((department) => [department.sourceId, department]));
   const ids = new Map<string, string>();
+  const inserts: DepartmentRow[] = [];
+  const updates: DepartmentRow[] = [];
 
-  // Parents come before children, so a parent's id is known when a child is written.
+  // Parents come before children, so a parent's id is known when a child is placed.
   for (const node of nodes) {
     const row = current.get(node.sourceId);
     const id = row?.id ?? randomUUID();
     ids.set(node.sourceId, id);
-    const wanted = {
+    const wanted: DepartmentRow = {
+      id,
+      sourceId: node.sourceId,
       name: node.name,
       parentId: node.parentSourceId ? (ids.get(node.parentSourceId) ?? null) : null,
       sourceDn: node.dn,
@@ -43,7 +49,7 @@ export async function writeDepartments(
       depth: node.path.length - 1,
     };
     if (!row) {
-      await manager.insert(Department, { id, orgId, sourceId: node.sourceId, ...wanted });
+      inserts.push(wanted);
       report.departmentsCreated += 1;
     } else if (
       row.name !== wanted.name ||
@@ -51,9 +57,32 @@ export async function writeDepartments(
       row.sourceDn !== wanted.sourceDn ||
       row.path.join() !== wanted.path.join()
     ) {
-      await manager.update(Department, { id }, wanted);
+      updates.push(wanted);
       report.departmentsUpdated += 1;
     }
+  }
+  // In tree order, so a batch's parents are written in it or before it (parent_id is a
+  // foreign key, checked at the end of each statement).
+  for (const batch of batches(inserts, batchSize)) {
+    await manager.query(
+      `INSERT INTO departments (id, org_id, source_id, name, parent_id, source_dn, path, depth)
+       SELECT v.id, $8::uuid, v.source_id, v.name, v.parent_id, v.source_dn,
+              ARRAY(SELECT jsonb_array_elements_text(v.path::jsonb))::uuid[], v.depth
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::int[])
+         AS v (id, source_id, name, parent_id, source_dn, path, depth)`,
+      [...departmentColumns(batch), orgId],
+    );
+  }
+  for (const batch of batches(updates, batchSize)) {
+    await manager.query(
+      `UPDATE departments SET name = v.name, parent_id = v.parent_id, source_dn = v.source_dn,
+              path = ARRAY(SELECT jsonb_array_elements_text(v.path::jsonb))::uuid[],
+              depth = v.depth, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::int[])
+         AS v (id, source_id, name, parent_id, source_dn, path, depth)
+       WHERE departments.id = v.id`,
+      departmentColumns(batch),
+    );
   }
   for (const row of existing) {
     if (!ids.has(row.sourceId) && failedSourceIds.has(row.sourceId)) {
@@ -68,4 +97,27 @@ export async function writeDepartments(
   }
 
   return ids;
+}
+
+interface DepartmentRow {
+  id: string;
+  sourceId: string;
+  name: string;
+  parentId: string | null;
+  sourceDn: string;
+  path: string[];
+  depth: number;
+}
+
+/** One array per column; each path as a JSON array (unnest would flatten arrays of arrays). */
+function departmentColumns(rows: DepartmentRow[]): unknown[][] {
+  return [
+    rows.map((row) => row.id),
+    rows.map((row) => row.sourceId),
+    rows.map((row) => row.name),
+    rows.map((row) => row.parentId),
+    rows.map((row) => row.sourceDn),
+    rows.map((row) => JSON.stringify(row.path)),
+    rows.map((row) => row.depth),
+  ];
 }

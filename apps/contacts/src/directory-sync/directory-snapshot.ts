@@ -41,13 +41,18 @@ export async function readDirectory(
 ): Promise<DirectorySnapshot> {
   const directory = await LdapDirectory.open(settings);
   try {
+    // One after another: slapd runs one paged search per connection at a time.
     const departmentEntries = await directory.departments();
     const groups = await directory.groups(since);
-    const peopleEntries = await directory.people(since);
-    const peopleRefs = since
-      ? await directory.peopleRefs()
-      : peopleEntries.map(({ sourceId, dn }) => ({ sourceId, dn }));
+    // Mapped as read: only the record (or why it failed), the identity and the change time stay.
+    const peopleRead = await directory.people(since, (entry) => ({
+      ref: { sourceId: entry.sourceId, dn: entry.dn },
+      modifiedAt: entry.modifiedAt,
+      mapped: toPersonRecord(entry, settings.attributes, orgDomain, settings.disabledValues),
+    }));
+    const allRefs = since ? await directory.peopleRefs() : undefined;
     const administrators = settings.adminGroupDn ? await directory.administrators() : undefined;
+    const peopleRefs = allRefs ?? peopleRead.map(({ ref }) => ref);
 
     const tree = buildDepartmentTree(
       departmentEntries,
@@ -57,15 +62,14 @@ export async function readDirectory(
     const failures = [...tree.failures];
     const people: PersonRecord[] = [];
     // A stable order, so that of two entries with one address the same one always wins.
-    for (const entry of [...peopleEntries].sort((a, b) => compare(a.dn, b.dn))) {
-      const mapped = toPersonRecord(entry, settings.attributes, orgDomain, settings.disabledValues);
+    for (const { mapped } of [...peopleRead].sort((a, b) => compare(a.ref.dn, b.ref.dn))) {
       if ('record' in mapped) {
         people.push(mapped.record);
       } else {
         failures.push(mapped.failure);
       }
     }
-    const marks = [...departmentEntries, ...groups, ...peopleEntries]
+    const marks = [...departmentEntries, ...groups, ...peopleRead]
       .map((entry) => entry.modifiedAt)
       .concat(since ?? [])
       .filter(Boolean)

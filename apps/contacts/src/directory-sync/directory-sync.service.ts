@@ -12,6 +12,7 @@ import { OrganisationError } from '../organisations/organisations.errors';
 import { writeSearchKeys } from '../people-search/search-key-writer';
 import { isUuid, violatedUniqueConstraint } from '../persistence/postgres-errors';
 import { writeAdministrators } from './administrator-writer';
+import { APPLY_BATCH_SIZE, PhaseClock } from './apply-batches';
 import { writeDepartments } from './department-writer';
 import { DirectorySnapshot, readDirectory } from './directory-snapshot';
 import { DirectorySyncError } from './directory-sync.errors';
@@ -19,14 +20,12 @@ import { DirectorySyncQueue } from './directory-sync.queue';
 import { LdapSettings } from './ldap-settings';
 import { LdapSettingsService, mayAdminister } from './ldap-settings.service';
 import { writeMemberships } from './membership-writer';
-import { retirePeople, writePeople } from './people-writer';
+import { loadPeople, retirePeople, writePeople } from './people-writer';
 import { emptyReport, MAX_REPORTED_FAILURES, SyncReport } from './sync-report';
 import { SyncRun } from './sync-run.entity';
 
 /** A running run whose heartbeat is older than this died with its process. */
 const ABANDONED_AFTER_SECONDS = 600;
-/** Progress is written every so many entries (outside the run's transaction). */
-const PROGRESS_EVERY = 100;
 /** A run's heartbeat while it reads the directory or waits on the database. */
 const HEARTBEAT_MS = 30_000;
 export const DEFAULT_RUNS_LISTED = 20;
@@ -199,16 +198,26 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
       if (!settings) {
         throw DirectorySyncError.notConfigured(organisation.id);
       }
+      const clock = new PhaseClock();
       const since = run.fullRun ? undefined : await this.lastHighWaterMark(organisation.id);
       const snapshot = await readDirectory(settings, organisation.domain, since);
+      clock.lap('read');
       const total = snapshot.people.length + snapshot.groups.length;
       await this.progress(run.id, 0, total);
       const report = await this.dataSource.transaction((manager) =>
-        this.apply(manager, run, snapshot, settings, total),
+        this.apply(manager, run, snapshot, settings, total, clock),
       );
+      clock.lap('commit');
       this.outbox.notify();
+      // After the commit, so that the commit's own time is among them.
+      const phasesMs = clock.recorded;
+      await this.dataSource.query(
+        `UPDATE sync_runs SET report = report || jsonb_build_object('phasesMs', $2::jsonb)
+         WHERE id = $1`,
+        [run.id, JSON.stringify(phasesMs)],
+      );
       this.logger.log(
-        { orgId: organisation.id, runId: run.id, ...counts(report) },
+        { orgId: organisation.id, runId: run.id, ...counts(report), phasesMs },
         'directory sync finished',
       );
     } catch (error) {
@@ -243,6 +252,7 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
     snapshot: DirectorySnapshot,
     settings: LdapSettings,
     total: number,
+    clock: PhaseClock,
   ): Promise<SyncReport> {
     const orgId = run.orgId;
     // A job delivered twice (a worker thought dead) must not apply a run twice. Not a row
@@ -259,12 +269,12 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
     report.failures.push(...snapshot.failures);
     const subject = (event: string) => this.outbox.subject(event);
     let processed = 0;
-    const onProcessed = async () => {
-      processed += 1;
-      if (processed % PROGRESS_EVERY === 0) {
-        await this.progress(run.id, processed, total);
-      }
+    // Progress goes to the run's row outside this transaction, so it shows while the run goes.
+    const onProgress = async (records: number) => {
+      processed += records;
+      await this.progress(run.id, processed, total);
     };
+    clock.lap('begin');
 
     const departmentIds = await writeDepartments(
       manager,
@@ -272,12 +282,20 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
       snapshot.departments,
       snapshot.failedDepartments,
       report,
+      APPLY_BATCH_SIZE,
     );
-    const people = await writePeople(manager, orgId, snapshot.people, report, subject, onProcessed);
-    await retirePeople(manager, snapshot.peopleRefs, people, report, subject);
+    clock.lap('departments');
+    const users = await loadPeople(manager, orgId);
+    clock.lap('loadPeople');
+    const people = await writePeople(manager, orgId, users, snapshot.people, report, subject, {
+      batchSize: APPLY_BATCH_SIZE,
+      onProgress,
+    });
+    await retirePeople(manager, snapshot.peopleRefs, people, report, subject, APPLY_BATCH_SIZE);
     if (snapshot.administrators) {
       await writeAdministrators(manager, people, snapshot.administrators);
     }
+    clock.lap('people');
     await writeMemberships(
       manager,
       {
@@ -289,9 +307,16 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
       people,
       settings.attributes,
       report,
+      APPLY_BATCH_SIZE,
     );
+    await onProgress(snapshot.groups.length);
+    clock.lap('memberships');
     await writeSearchKeys(manager, people.rekey);
-    await writeOutbox(manager, people.events);
+    clock.lap('searchKeys');
+    for (let start = 0; start < people.events.length; start += APPLY_BATCH_SIZE) {
+      await writeOutbox(manager, people.events.slice(start, start + APPLY_BATCH_SIZE));
+    }
+    clock.lap('events');
     report.failures = report.failures.slice(0, MAX_REPORTED_FAILURES);
     await manager.update(
       SyncRun,
@@ -331,7 +356,7 @@ export class DirectorySyncService implements BeforeApplicationShutdown {
 }
 
 function counts(report: SyncReport): Record<string, number> {
-  const { failures, ...rest } = report;
+  const { failures, phasesMs: _phases, ...rest } = report;
 
   return { ...rest, failed: failures.length };
 }

@@ -96,17 +96,22 @@ export class LdapDirectory {
     );
   }
 
-  /** People entries with every mapped attribute, or only those changed since the mark. */
-  people(since?: string): Promise<DirectoryEntry[]> {
+  /**
+   * People entries with every mapped attribute, or only those changed since the
+   * mark, each turned by `map` as its page arrives: at 100,000 people, keeping
+   * every raw entry until the last page came cost more in garbage collection
+   * than the reading itself.
+   */
+  people<T>(since: string | undefined, map: (entry: DirectoryEntry) => T): Promise<T[]> {
     const { attributes } = this.settings;
     const wanted = [...new Set(Object.values(attributes))];
 
-    return this.entries(this.settings.people, 'sub', wanted, since);
+    return this.entries(this.settings.people, 'sub', wanted, since, map);
   }
 
   /** Every person's identity and DN, without attributes: the cheap check for deletions. */
   async peopleRefs(): Promise<EntryRef[]> {
-    return (await this.entries(this.settings.people, 'sub', [])).map(({ sourceId, dn }) => ({
+    return this.entries(this.settings.people, 'sub', [], undefined, ({ sourceId, dn }) => ({
       sourceId,
       dn,
     }));
@@ -141,7 +146,21 @@ export class LdapDirectory {
     scope: 'sub' | 'subordinates',
     attributes: string[],
     since?: string,
-  ): Promise<DirectoryEntry[]> {
+  ): Promise<DirectoryEntry[]>;
+  private async entries<T>(
+    base: LdapSearchBase,
+    scope: 'sub' | 'subordinates',
+    attributes: string[],
+    since: string | undefined,
+    map: (entry: DirectoryEntry) => T,
+  ): Promise<T[]>;
+  private async entries<T>(
+    base: LdapSearchBase,
+    scope: 'sub' | 'subordinates',
+    attributes: string[],
+    since?: string,
+    map?: (entry: DirectoryEntry) => T,
+  ): Promise<(T | DirectoryEntry)[]> {
     if (since !== undefined && !GENERALIZED_TIME.test(since)) {
       throw new Error(`Not an LDAP generalized time: ${since}`);
     }
@@ -152,14 +171,21 @@ export class LdapDirectory {
         const changed = new GreaterThanEqualsFilter({ attribute: 'modifyTimestamp', value: since });
         filter = new AndFilter({ filters: [filter, changed] });
       }
-      const { searchEntries } = await this.client.search(base.baseDn, {
+      const results: (T | DirectoryEntry)[] = [];
+      const pages = this.client.searchPaginated(base.baseDn, {
         scope,
         filter,
         attributes: [...attributes, ...OPERATIONAL],
         paged: { pageSize: this.settings.pageSize },
       });
+      for await (const { searchEntries } of pages) {
+        for (const entry of searchEntries) {
+          const read = toDirectoryEntry(entry);
+          results.push(map ? map(read) : read);
+        }
+      }
 
-      return searchEntries.map(toDirectoryEntry);
+      return results;
     } catch (error) {
       throw asDirectoryError(error);
     }
@@ -225,6 +251,12 @@ function asDirectoryError(error: unknown): SyncRunError {
  * for DNs written by one server; escaped commas stay escaped.
  */
 export function normaliseDn(dn: string): string {
+  // Without whitespace there is nothing to trim: the same result, far cheaper, for the
+  // 100,000 DNs of a large run.
+  if (!/\s/.test(dn)) {
+    return dn.toLowerCase();
+  }
+
   return dn
     .split(/(?<!\\),/)
     .map((rdn) => rdn.trim().replace(/\s*=\s*/, '='))

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 
+import { batches } from './apply-batches';
 import { DirectoryEntry, normaliseDn } from './ldap-directory';
 import { AttributeMap } from './ldap-settings';
 import { PeopleChanges } from './people-writer';
@@ -28,6 +29,7 @@ export async function writeMemberships(
   people: PeopleChanges,
   attributes: AttributeMap,
   report: SyncReport,
+  batchSize: number,
 ): Promise<void> {
   const byDn = new Map<string, string>();
   const byName = new Map<string, string | null>();
@@ -80,11 +82,15 @@ export async function writeMemberships(
   }
 
   // Served by user_departments_department_idx.
-  const current: { department_id: string; user_id: string; title: string | null }[] =
-    await manager.query(
-      'SELECT department_id, user_id, title FROM user_departments WHERE department_id = ANY($1::uuid[])',
-      [[...wanted.keys()]],
+  const current: { department_id: string; user_id: string; title: string | null }[] = [];
+  for (const batch of batches([...wanted.keys()], batchSize)) {
+    current.push(
+      ...(await manager.query(
+        'SELECT department_id, user_id, title FROM user_departments WHERE department_id = ANY($1::uuid[])',
+        [batch],
+      )),
     );
+  }
   const have = new Set(current.map((row) => `${row.department_id}/${row.user_id}`));
   const removals = current.filter((row) => !wanted.get(row.department_id)?.has(row.user_id));
   const additions = [...wanted].flatMap(([departmentId, members]) =>
@@ -92,21 +98,21 @@ export async function writeMemberships(
       .filter(([userId]) => !have.has(`${departmentId}/${userId}`))
       .map(([userId, title]) => ({ departmentId, userId, title })),
   );
-  if (removals.length > 0) {
+  for (const batch of batches(removals, batchSize)) {
     await manager.query(
       `DELETE FROM user_departments ud USING unnest($1::uuid[], $2::uuid[]) AS r (user_id, department_id)
        WHERE ud.user_id = r.user_id AND ud.department_id = r.department_id`,
-      [removals.map((row) => row.user_id), removals.map((row) => row.department_id)],
+      [batch.map((row) => row.user_id), batch.map((row) => row.department_id)],
     );
   }
-  if (additions.length > 0) {
+  for (const batch of batches(additions, batchSize)) {
     await manager.query(
       `INSERT INTO user_departments (user_id, department_id, title)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[])`,
       [
-        additions.map((row) => row.userId),
-        additions.map((row) => row.departmentId),
-        additions.map((row) => row.title),
+        batch.map((row) => row.userId),
+        batch.map((row) => row.departmentId),
+        batch.map((row) => row.title),
       ],
     );
   }

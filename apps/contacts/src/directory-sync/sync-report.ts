@@ -24,6 +24,11 @@ export interface SyncReport {
   departmentsUpdated: number;
   departmentsRemoved: number;
   failures: SyncFailure[];
+  /**
+   * Milliseconds per phase of a successful run (read, departments, loadPeople,
+   * people, memberships, searchKeys, events, commit), added once it committed.
+   */
+  phasesMs?: Record<string, number>;
 }
 
 /** Failures kept per run: enough to fix a directory, bounded so a broken one cannot bloat a row. */
