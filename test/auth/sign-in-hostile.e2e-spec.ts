@@ -5,13 +5,13 @@
 // an open socket), and the apps' logs searched for the secrets sent.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, Server, Socket } from 'node:net';
 import { domainToASCII } from 'node:url';
 
 import { ClientGrpc, ClientProxyFactory } from '@nestjs/microservices';
 
 import { grpcClientOptions, serviceClient, SYSTEM_USER_ID, systemCaller } from '@confer/grpc';
 import { auth, contacts } from '@confer/proto';
+import { YesImapServer } from '@confer/testing';
 
 import {
   ApiClient,
@@ -33,56 +33,6 @@ interface Grant {
 
 const SECONDS = 1000;
 const system = () => systemCaller(SYSTEM_USER_ID, randomUUID());
-
-/** An IMAP server that accepts every LOGIN, counting them. */
-class YesServer {
-  logins = 0;
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server = createServer((socket) => {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.write('* OK [CAPABILITY IMAP4rev1] ready\r\n');
-    let buffered = '';
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('latin1');
-      let end: number;
-      while ((end = buffered.indexOf('\r\n')) >= 0) {
-        this.answer(socket, buffered.slice(0, end));
-        buffered = buffered.slice(end + 2);
-      }
-    });
-  });
-
-  get port(): number {
-    return (this.server.address() as { port: number }).port;
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-  }
-
-  async stop(): Promise<void> {
-    this.sockets.forEach((socket) => socket.destroy());
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private answer(socket: Socket, line: string): void {
-    const [tag, command = ''] = line.split(' ');
-    const verb = command.toUpperCase();
-    if (verb === 'LOGIN') {
-      this.logins += 1;
-    }
-    if (verb === 'CAPABILITY') {
-      socket.write('* CAPABILITY IMAP4rev1\r\n');
-    }
-    if (verb === 'LOGOUT') {
-      socket.end(`* BYE\r\n${tag} OK LOGOUT done\r\n`);
-
-      return;
-    }
-    socket.write(`${tag} OK ${verb} done\r\n`);
-  }
-}
 
 describe('sign-in, attacked', () => {
   const stack = useStack();
@@ -140,7 +90,7 @@ describe('sign-in, attacked', () => {
   }
 
   describe("a domain another organisation's administrator took", () => {
-    const yes = new YesServer();
+    const yes = new YesImapServer();
     const victimDomain = `victim-${randomUUID().slice(0, 8)}.example`;
     const victimPassword = `victim-local-${randomUUID()}`;
     let victim: contacts.User;

@@ -3,7 +3,6 @@
 // to break out of the IMAP LOGIN command, against the real Dovecot of
 // docs/servers.md.
 import { randomUUID } from 'node:crypto';
-import { createServer, Server, Socket } from 'node:net';
 
 import { connect } from 'nats';
 
@@ -16,6 +15,7 @@ import {
   testServers,
   uniqueDatabaseName,
   uniqueToken,
+  YesImapServer,
 } from '@confer/testing';
 
 import { RunningMailBridge, startMailBridge } from './start-mail-bridge';
@@ -31,59 +31,6 @@ const { OK, BAD_CREDENTIALS, UNKNOWN_DOMAIN } = {
 const servers = testServers();
 const mail = testMailServer();
 const system = systemCaller(SYSTEM_USER_ID, 'it-mail-hostile');
-
-/**
- * An IMAP server that accepts every LOGIN: what an organisation's
- * administrator could point a domain at. Counts the LOGIN commands it saw.
- */
-class YesServer {
-  logins = 0;
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server = createServer((socket) => {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.write('* OK [CAPABILITY IMAP4rev1] ready\r\n');
-    let buffered = '';
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('latin1');
-      let end: number;
-      while ((end = buffered.indexOf('\r\n')) >= 0) {
-        this.answer(socket, buffered.slice(0, end));
-        buffered = buffered.slice(end + 2);
-      }
-    });
-  });
-
-  get port(): number {
-    return (this.server.address() as { port: number }).port;
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-  }
-
-  async stop(): Promise<void> {
-    this.sockets.forEach((socket) => socket.destroy());
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private answer(socket: Socket, line: string): void {
-    const [tag, command = ''] = line.split(' ');
-    const verb = command.toUpperCase();
-    if (verb === 'LOGIN') {
-      this.logins += 1;
-    }
-    if (verb === 'CAPABILITY') {
-      socket.write('* CAPABILITY IMAP4rev1\r\n');
-    }
-    if (verb === 'LOGOUT') {
-      socket.end(`* BYE\r\n${tag} OK LOGOUT done\r\n`);
-
-      return;
-    }
-    socket.write(`${tag} OK ${verb} done\r\n`);
-  }
-}
 
 describe('mail-account credential check, attacked', () => {
   const database = uniqueDatabaseName('mail_it_hostile');
@@ -106,7 +53,7 @@ describe('mail-account credential check, attacked', () => {
   };
   const victimDomain = `victim-${randomUUID().slice(0, 8)}.example`;
   let bridge: RunningMailBridge;
-  const yes = new YesServer();
+  const yes = new YesImapServer();
 
   beforeAll(async () => {
     await yes.start();

@@ -7,3 +7,4 @@ export * from './built-app';
 export * from './confer-failure';
 export * from './containers';
 export * from './keycloak/keycloak-issuer';
+export * from './yes-imap-server';
