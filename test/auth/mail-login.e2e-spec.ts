@@ -1,19 +1,21 @@
 // Sign-in with a mail account through the gateway: an organisation's
 // administrator points its domain at the real Dovecot (docs/servers.md) with
 // the admin API, then its people sign in with their mailbox or app passwords.
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 
-import { ClientGrpc, ClientProxyFactory } from '@nestjs/microservices';
-
-import { grpcClientOptions, serviceClient, SYSTEM_USER_ID, systemCaller } from '@confer/grpc';
-import { auth, contacts } from '@confer/proto';
 import { testMailServer } from '@confer/testing';
 
-import { ApiClient, ApiErrorBody, expectStatus, signInAdmin, useStack } from '../support';
+import {
+  ApiClient,
+  ApiErrorBody,
+  expectStatus,
+  MailOrganisation,
+  setUpMailOrganisation,
+  signInAdmin,
+  useStack,
+} from '../support';
 
 const mail = testMailServer();
-const system = () => systemCaller(SYSTEM_USER_ID, randomUUID());
 
 interface Grant {
   accessToken: string;
@@ -35,62 +37,18 @@ async function closedPort(): Promise<number> {
 
 describe('mail-account login', () => {
   const stack = useStack();
-  const grpc: Array<ClientGrpc & { close(): void }> = [];
   let admin: ApiClient;
   let anon: ApiClient;
-  const users: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
-
-  function client<T extends object>(key: 'contacts' | 'auth', app: string) {
-    const proxy = ClientProxyFactory.create(
-      grpcClientOptions(key, stack().apps[app].grpcUrl!),
-    ) as unknown as ClientGrpc & { close(): void };
-    grpc.push(proxy);
-
-    return serviceClient<T>(proxy, key);
-  }
+  let users: MailOrganisation['users'];
 
   beforeAll(async () => {
     anon = new ApiClient(stack().gatewayUrl);
-    const directory = client<contacts.ContactsServiceClient>('contacts', 'contacts');
-    const issuer = client<auth.AuthServiceClient>('auth', 'auth-2fa');
     // The mail domain's organisation, with an administrator who signs in with a
     // local password before the domain has a mail server.
-    const org = await directory.createOrganisation(system(), {
-      name: 'Mail Confer Test',
-      domain: mail.domain,
-      id: '',
-    });
-    const adminEmail = `admin.${randomUUID().slice(0, 8)}@${mail.domain}`;
-    const adminUser = await directory.createUser(system(), {
-      orgId: org.id,
-      email: adminEmail,
-      displayName: 'Mail admin',
-      roles: ['org_admin'],
-    });
-    await issuer.setPassword(system(), { userId: adminUser.id, password: 'admin-local-pass' });
-    admin = await ApiClient.login(stack().gatewayUrl, adminEmail, 'admin-local-pass');
-    for (const name of ['alice', 'bob'] as const) {
-      const user = await directory.createUser(system(), {
-        orgId: org.id,
-        email: mail.accounts[name].address,
-        displayName: mail.accounts[name].name,
-        roles: [],
-      });
-      users[name] = user.id;
-    }
-    expectStatus(
-      await admin.request('PUT', `/admin/mail-domains/${mail.domain}`, {
-        host: mail.host,
-        port: mail.ports.imap,
-        tls: 'starttls',
-        rejectUnauthorized: false,
-      }),
-      200,
-    );
-  });
-
-  afterAll(() => {
-    grpc.forEach((proxy) => proxy.close());
+    ({ admin, users } = await setUpMailOrganisation(stack(), {
+      organisation: 'Mail Confer Test',
+      admin: 'Mail admin',
+    }));
   });
 
   function login(email: string, password: string) {

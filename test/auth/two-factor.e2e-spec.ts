@@ -9,11 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import { ClientGrpc, ClientProxyFactory } from '@nestjs/microservices';
 import * as QRCode from 'qrcode';
 
-import { grpcClientOptions, serviceClient, SYSTEM_USER_ID, systemCaller } from '@confer/grpc';
-import { auth, contacts } from '@confer/proto';
 import { testMailServer } from '@confer/testing';
 
 import {
@@ -23,6 +20,7 @@ import {
   expectStatus,
   LiveFrame,
   LiveSocket,
+  setUpMailOrganisation,
   useStack,
 } from '../support';
 
@@ -31,7 +29,6 @@ jest.setTimeout(180_000);
 /** Short, so that an expired request can be shown without a long wait. */
 const APPROVAL_TTL_SECONDS = 5;
 const mail = testMailServer();
-const system = () => systemCaller(SYSTEM_USER_ID, randomUUID());
 
 interface Grant {
   accessToken: string;
@@ -98,64 +95,24 @@ describe('two-factor sign-in', () => {
       'auth-2fa': { TWO_FACTOR_APPROVAL_TTL_SECONDS: String(APPROVAL_TTL_SECONDS) },
     }),
   });
-  const grpc: Array<ClientGrpc & { close(): void }> = [];
   const sockets: LiveSocket[] = [];
   /** Everything secret the run handled: none may appear in a service's log. */
   const secrets = new Set<string>();
   let anon: ApiClient;
   let admin: ApiClient;
 
-  function client<T extends object>(key: 'contacts' | 'auth', app: string) {
-    const proxy = ClientProxyFactory.create(
-      grpcClientOptions(key, stack().apps[app].grpcUrl!),
-    ) as unknown as ClientGrpc & { close(): void };
-    grpc.push(proxy);
-
-    return serviceClient<T>(proxy, key);
-  }
-
   beforeAll(async () => {
     anon = new ApiClient(stack().gatewayUrl);
     // Setting up: an organisation for the mail domain and its administrator,
     // who signs in with a local password. Everything after goes through the gateway.
-    const directory = client<contacts.ContactsServiceClient>('contacts', 'contacts');
-    const issuer = client<auth.AuthServiceClient>('auth', 'auth-2fa');
-    const org = await directory.createOrganisation(system(), {
-      name: 'Two-Factor Confer Test',
-      domain: mail.domain,
-      id: '',
-    });
-    const adminEmail = `admin.${randomUUID().slice(0, 8)}@${mail.domain}`;
-    const adminUser = await directory.createUser(system(), {
-      orgId: org.id,
-      email: adminEmail,
-      displayName: 'Second factor admin',
-      roles: ['org_admin'],
-    });
-    await issuer.setPassword(system(), { userId: adminUser.id, password: 'admin-local-pass' });
-    for (const name of ['alice', 'bob'] as const) {
-      await directory.createUser(system(), {
-        orgId: org.id,
-        email: mail.accounts[name].address,
-        displayName: mail.accounts[name].name,
-        roles: [],
-      });
-    }
-    admin = await ApiClient.login(stack().gatewayUrl, adminEmail, 'admin-local-pass');
-    expectStatus(
-      await admin.request('PUT', `/admin/mail-domains/${mail.domain}`, {
-        host: mail.host,
-        port: mail.ports.imap,
-        tls: 'starttls',
-        rejectUnauthorized: false,
-      }),
-      200,
-    );
+    ({ admin } = await setUpMailOrganisation(stack(), {
+      organisation: 'Two-Factor Confer Test',
+      admin: 'Second factor admin',
+    }));
   });
 
   afterAll(async () => {
     await Promise.all(sockets.map((socket) => socket.close()));
-    grpc.forEach((proxy) => proxy.close());
   });
 
   /** Signs in with the mailbox password, as the device named. */

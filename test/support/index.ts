@@ -3,3 +3,4 @@ export * from './api-client';
 export * from './live-socket';
 export * from './chat';
 export * from './authenticator';
+export * from './mail-organisation';
