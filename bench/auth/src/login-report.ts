@@ -1,6 +1,7 @@
+import { machineLine } from '@confer/testing';
+
 import { ComponentTiming } from './login-components';
 import { LoadResult } from './login-load';
-import { machineLine } from './results';
 
 export interface LoginRow extends LoadResult {
   path: string;

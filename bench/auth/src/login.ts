@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { findFreePortOffset, removeStackData, RunningStack, startStack } from '@confer/stack';
-import { testMailServer } from '@confer/testing';
+import { testMailServer, writeSection } from '@confer/testing';
 
 import { GatewayApi } from './login-api';
 import { timeComponents } from './login-components';
@@ -21,7 +21,6 @@ import {
   sleep,
 } from './login-population';
 import { LoginReport, loginMarkdown } from './login-report';
-import { writeSection } from './results';
 
 const USAGE = `Usage: npm run bench:login -- [options]
 

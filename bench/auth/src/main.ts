@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 
 import { Logger } from '@nestjs/common';
 
+import { machineLine, writeSection } from '@confer/testing';
+
 import { measure, Measurement } from './measure';
-import { machineLine, writeSection } from './results';
 import { builtInSubject, keycloakSubject, Subject } from './verifiers';
 
 const USAGE = `Usage: npm run bench:auth -- [options]

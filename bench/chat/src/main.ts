@@ -11,10 +11,10 @@ import {
   seedDemo,
   startStack,
 } from '@confer/stack';
+import { machineLine, writeSection } from '@confer/testing';
 
 import { IdleReport, mib, runIdle } from './idle';
 import { LoadReport, runLoad } from './load';
-import { machineLine, writeSection } from './results';
 
 const USAGE = `Usage: npm run bench:chat -- [options]
 

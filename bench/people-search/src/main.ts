@@ -23,13 +23,13 @@ import {
   testGrpcClient,
   uniqueDatabaseName,
   uniqueToken,
+  writeSection,
 } from '@confer/testing';
 
 import { loadPopulation } from './load';
 import { KindSummary, measure, Search } from './measure';
 import { generatePopulation } from './population';
 import { benchQueries, BenchQuery } from './queries';
-import { writeSection } from './results';
 
 const USAGE = `Usage: npm run bench:search -- [options]
 

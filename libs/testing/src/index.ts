@@ -8,3 +8,4 @@ export * from './confer-failure';
 export * from './containers';
 export * from './keycloak/keycloak-issuer';
 export * from './yes-imap-server';
+export * from './benchmark-page';
