@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@confer/bootstrap';
 import { OutboxModule } from '@confer/events';
 import { GrpcClientModule, grpcReadinessCheck } from '@confer/grpc';
+import { RedisModule } from '@confer/redis';
 
 import { AuditModule } from './audit/audit.module';
 import { AuthConfig } from './config';
@@ -13,7 +14,6 @@ import { ENTITIES } from './entities';
 import { LoginModule } from './login/login.module';
 import { MAIL_BRIDGE, MailBridgeClient } from './login/mail-bridge-client';
 import { MIGRATIONS } from './migrations';
-import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { SsoModule } from './sso/sso.module';
@@ -51,7 +51,9 @@ export class AppModule {
           token: MAIL_BRIDGE,
         }),
         OutboxModule.forRoot({ service: 'auth-2fa', prefix: config.nats.prefix }),
-        RateLimitsModule.forRoot(config.redis.url),
+        // Where attempt limits (logins, second-factor codes) are counted; while
+        // Redis is away an attempt is refused as unavailable, not let through unlimited.
+        RedisModule.forRoot(config.redis.url, 'confer-auth-2fa'),
         SigningKeysModule,
         CredentialsModule,
         LoginModule,

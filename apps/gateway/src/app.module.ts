@@ -4,6 +4,7 @@ import { NatsConnection } from 'nats';
 import { NATS_CONNECTION, NatsModule, natsReadinessCheck } from '@confer/events';
 import { HealthModule, READINESS_CHECKS } from '@confer/health';
 import { LoggingModule } from '@confer/logging';
+import { RedisModule } from '@confer/redis';
 
 import { AdminSettingsModule } from './admin-settings/admin-settings.module';
 import { AuditModule } from './audit/audit.module';
@@ -28,7 +29,6 @@ import { DirectoryAdminModule } from './directory-admin/directory-admin.module';
 import { DirectoryHttpController } from './directory/directory.http.controller';
 import { DiscussionsHttpController } from './discussions/discussions.http.controller';
 import { IdempotencyStore } from './idempotency/idempotency.store';
-import { RedisModule } from './idempotency/redis.module';
 import { LiveGateway } from './live/live.gateway';
 import { MailDomainsHttpController } from './mail-domains/mail-domains.http.controller';
 import { MessagesHttpController } from './messages/messages.http.controller';
@@ -82,7 +82,7 @@ export class AppModule {
         NatsModule.forRootAsync({
           useFactory: () => ({ url: config.nats.url, name: config.platform.app }),
         }),
-        RedisModule.forRoot(config.redis.url),
+        RedisModule.forRoot(config.redis.url, 'confer-gateway'),
         ServiceClientsModule.forRoot(config),
         AuthModule,
         TwoFactorHttpModule.forRoot(config),

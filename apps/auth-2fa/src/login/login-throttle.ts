@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 
 import { RequestError } from '@confer/errors';
+import { REDIS } from '@confer/redis';
 
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { AttemptLimiter, AttemptTicket } from '../rate-limits/attempt-limiter';
-import { AUTH_REDIS } from '../rate-limits/rate-limits.module';
 
 const WINDOW_SECONDS = 3600;
 const BASE_DELAY_SECONDS = 1;
@@ -33,7 +33,7 @@ export class LoginThrottle {
   private readonly account: AttemptLimiter;
   private readonly ip: AttemptLimiter;
 
-  constructor(@Inject(AUTH_REDIS) redis: Redis, @Inject(AUTH_CONFIG) config: AuthConfig) {
+  constructor(@Inject(REDIS) redis: Redis, @Inject(AUTH_CONFIG) config: AuthConfig) {
     const limits = config.loginLimits;
     const common = { windowSeconds: WINDOW_SECONDS, baseDelaySeconds: BASE_DELAY_SECONDS };
     const prefix = `${config.nats.prefix}:login`;

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 
-import { AUTH_REDIS } from '../rate-limits/rate-limits.module';
+import { REDIS } from '@confer/redis';
+
 import { SessionsModule } from '../sessions/sessions.module';
 import { SessionsService } from '../sessions/sessions.service';
 import { TrustedDevicesService } from '../trusted-devices/trusted-devices.service';
@@ -40,7 +41,7 @@ export class TwoFactorModule {
         { provide: SecretCipher, useValue: new SecretCipher(secretKeys) },
         {
           provide: CodeAttemptLimiter,
-          inject: [AUTH_REDIS],
+          inject: [REDIS],
           useFactory: (redis: Redis) =>
             new CodeAttemptLimiter(
               redis,

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 
 import { RequestError } from '@confer/errors';
+import { REDIS } from '@confer/redis';
 
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
-import { REDIS } from './redis.module';
 
 /**
  * Progress of one idempotent request: `stage` names the last step that
