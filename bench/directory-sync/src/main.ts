@@ -19,13 +19,13 @@ import {
   testServers,
   uniqueDatabaseName,
   uniqueToken,
+  writeSection,
 } from '@confer/testing';
 
 import { directoryChanges } from './changes';
 import { BenchDirectory } from './directory';
 import { benchTree } from './ldif';
 import { generatePopulation } from './population';
-import { writeSection } from './results';
 
 const USAGE = `Usage: npm run bench:directory-sync -- [options]
 
