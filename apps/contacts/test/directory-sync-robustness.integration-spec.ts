@@ -57,12 +57,19 @@ describe(`${DirectorySyncService.name} against a hostile or failing directory`, 
     change: Partial<ReturnType<typeof updateOf>>,
     work: () => Promise<void>,
   ): Promise<void> {
+    // The password is sent each time: a stored one is kept only for the server it was given for.
     const stored = await organisation.app.client.getLdapSettings(system, { orgId });
-    await organisation.app.client.updateLdapSettings(system, { ...updateOf(stored), ...change });
+    await organisation.app.client.updateLdapSettings(system, {
+      ...updateOf(stored, directory.password),
+      ...change,
+    });
     try {
       await work();
     } finally {
-      await organisation.app.client.updateLdapSettings(system, updateOf(stored));
+      await organisation.app.client.updateLdapSettings(
+        system,
+        updateOf(stored, directory.password),
+      );
     }
   }
 

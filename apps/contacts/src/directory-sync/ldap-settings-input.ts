@@ -27,6 +27,19 @@ export interface LdapSettingsInput {
   timeoutSeconds: number;
 }
 
+/**
+ * Where a stored password is sent: the server, the account and how the line is
+ * protected. A password kept without being typed again may only go where it went.
+ */
+export interface StoredConnection {
+  url: string;
+  bindDn: string;
+  startTls: boolean;
+  tlsSkipVerify: boolean;
+  tlsCaCertificate: string;
+  hasPassword: boolean;
+}
+
 /** The input checked, defaults filled in: what is stored. */
 export type CheckedLdapSettings = Omit<LdapSettingsInput, 'bindPassword'> & {
   /** Undefined: keep the stored one. */
@@ -49,12 +62,16 @@ const RDN = /^\s*(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)\s*=(?:[^\\]|\\.)*$/s;
 
 /**
  * Checks settings as a whole and answers every problem at once, by field
- * (`{ peopleFilter: ['...'] }`), or the checked settings. `hasPassword`: one
- * is stored already, so an empty password keeps it.
+ * (`{ peopleFilter: ['...'] }`), or the checked settings. `stored`: the
+ * settings stored already, whose password an empty one keeps as long as it
+ * would go to the same server, as the same account, as well protected.
+ * Otherwise an administrator who does not know the password could point the
+ * sync at a server of their own (or turn certificate checks off beside a
+ * server they can intercept) and be sent it at the next run.
  */
 export function checkLdapSettings(
   input: LdapSettingsInput,
-  hasPassword: boolean,
+  stored?: StoredConnection,
 ): { settings: CheckedLdapSettings } | { problems: Record<string, string[]> } {
   const problems: Record<string, string[]> = {};
   const problem = (field: string, message: string) => {
@@ -90,8 +107,12 @@ export function checkLdapSettings(
   if (input.bindPassword.length > MAX_PASSWORD_LENGTH) {
     problem('bindPassword', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
-  if (input.bindDn && !input.bindPassword && !hasPassword) {
-    problem('bindPassword', 'is required with a bind DN when none is stored yet');
+  if (input.bindDn && !input.bindPassword) {
+    if (!stored?.hasPassword) {
+      problem('bindPassword', 'is required with a bind DN when none is stored yet');
+    } else if (!url && !sameConnection(input, stored)) {
+      problem('bindPassword', 'must be given again when the URL, bind DN or TLS settings change');
+    }
   }
   let attributes = DEFAULT_ATTRIBUTE_MAP;
   try {
@@ -120,7 +141,7 @@ export function checkLdapSettings(
       `must be 0 (on demand only) or ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}`,
     );
   }
-  if (input.startTls && !input.url.startsWith('ldap://')) {
+  if (input.startTls && !url && normaliseUrl(input.url).startsWith('ldaps:')) {
     problem('startTls', 'applies to ldap:// URLs only (ldaps:// is TLS from the start)');
   }
   const certificate = checkCertificate(input.tlsCaCertificate);
@@ -143,7 +164,7 @@ export function checkLdapSettings(
   return {
     settings: {
       ...rest,
-      url: input.url.trim(),
+      url: normaliseUrl(input.url),
       bindPassword: bindPassword || undefined,
       attributeMap: overridesOf(attributes),
       attributes,
@@ -163,6 +184,34 @@ export function overridesOf(attributes: AttributeMap): Record<string, string> {
   );
 }
 
+/**
+ * A URL as stored: scheme in lower case (ldapts reads `LDAPS://` as TLS, but
+ * the TLS options were only passed for a lower-case `ldaps:`, so a private CA
+ * or skipVerify were silently dropped), host and port, nothing else.
+ */
+export function normaliseUrl(text: string): string {
+  const url = new URL(text.trim());
+
+  return `${url.protocol}//${url.host.toLowerCase()}`;
+}
+
+function sameConnection(input: LdapSettingsInput, stored: StoredConnection): boolean {
+  let storedUrl = stored.url;
+  try {
+    storedUrl = normaliseUrl(stored.url);
+  } catch {
+    // A stored URL that no longer parses matches nothing.
+  }
+
+  return (
+    normaliseUrl(input.url) === storedUrl &&
+    input.bindDn.trim() === stored.bindDn.trim() &&
+    input.startTls === stored.startTls &&
+    input.tlsSkipVerify === stored.tlsSkipVerify &&
+    input.tlsCaCertificate.trim() === stored.tlsCaCertificate.trim()
+  );
+}
+
 function checkUrl(text: string): string | undefined {
   let url: URL;
   try {
@@ -178,6 +227,9 @@ function checkUrl(text: string): string | undefined {
   }
   if (url.pathname !== '' && url.pathname !== '/') {
     return 'must not carry a DN; use the base DN fields';
+  }
+  if (url.port === '0') {
+    return 'must name a port from 1 to 65535 (or none for the default)';
   }
 
   return undefined;

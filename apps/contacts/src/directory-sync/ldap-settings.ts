@@ -70,9 +70,38 @@ export const DEFAULT_ATTRIBUTE_MAP: AttributeMap = {
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 /**
+ * Attributes holding credentials (password hashes, Kerberos keys, LAPS
+ * passwords). Every mapped field is copied into the directory, where some
+ * (title, phones) are shown to the whole organisation, and a bind account
+ * often may read these: a map naming one would publish everyone's secrets.
+ */
+const SECRET_ATTRIBUTES = new Set(
+  [
+    'userPassword',
+    'authPassword',
+    'unicodePwd',
+    'dBCSPwd',
+    'ntPwdHistory',
+    'lmPwdHistory',
+    'supplementalCredentials',
+    'sambaNTPassword',
+    'sambaLMPassword',
+    'sambaPasswordHistory',
+    'pwdHistory',
+    'krbPrincipalKey',
+    'krbExtraData',
+    'userPKCS12',
+    'msDS-ManagedPassword',
+    'ms-Mcs-AdmPwd',
+    'msLAPS-Password',
+    'msLAPS-EncryptedPassword',
+  ].map((name) => name.toLowerCase()),
+);
+
+/**
  * Overrides of the default map written as `field=attribute` pairs separated by
- * commas (`deskPhone=homePhone,status=description`). Throws on an unknown field
- * or a malformed attribute name.
+ * commas (`deskPhone=homePhone,status=description`). Throws on an unknown field,
+ * a malformed attribute name or an attribute holding credentials.
  */
 export function parseAttributeMap(text: string): AttributeMap {
   const map: AttributeMap = { ...DEFAULT_ATTRIBUTE_MAP };
@@ -81,11 +110,15 @@ export function parseAttributeMap(text: string): AttributeMap {
     .map((item) => item.trim())
     .filter(Boolean)) {
     const [field, attribute, ...rest] = pair.split('=').map((item) => item.trim());
-    if (!(field in DEFAULT_ATTRIBUTE_MAP)) {
+    // Own fields only: `in` would also accept Object's (constructor, toString, __proto__).
+    if (!Object.hasOwn(DEFAULT_ATTRIBUTE_MAP, field)) {
       throw new Error(`unknown field "${field}" (known: ${Object.keys(map).join(', ')})`);
     }
     if (!attribute || rest.length > 0 || !ATTRIBUTE_NAME.test(attribute)) {
       throw new Error(`"${pair}" must be field=attributeName`);
+    }
+    if (SECRET_ATTRIBUTES.has(attribute.toLowerCase())) {
+      throw new Error(`"${attribute}" holds credentials and may not be mapped`);
     }
     map[field as keyof AttributeMap] = attribute;
   }

@@ -32,7 +32,9 @@ export class LdapSettingsBodyDto {
   bindDn!: string;
 
   @ApiPropertyOptional({
-    description: 'Write-only: never answered. Leave out to keep the stored one.',
+    description:
+      'Write-only: never answered. Leave out to keep the stored one, which is possible only ' +
+      'while url, bindDn, startTls, tlsSkipVerify and tlsCaCertificate stay the same.',
     writeOnly: true,
   })
   @IsOptional()
