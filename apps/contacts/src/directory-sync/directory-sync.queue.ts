@@ -21,7 +21,7 @@ export interface TickJob {
 
 export type DirectorySyncJob = RunJob | TickJob;
 
-/** How long adding a job may wait for Redis before the request is refused. */
+/** How long adding a job or changing a schedule may wait for Redis before giving up. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
 
 /**
@@ -32,22 +32,23 @@ const ENQUEUE_TIMEOUT_MS = 5_000;
 @Injectable()
 export class DirectorySyncQueue implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DirectorySyncQueue.name);
-  // BullMQ's blocking reads need retries off.
   readonly connection: IORedis;
   readonly prefix: string;
   private readonly queue: Queue<DirectorySyncJob>;
 
   constructor(@Inject(CONTACTS_CONFIG) config: ContactsConfig) {
-    this.connection = new IORedis(config.redisUrl, {
-      maxRetriesPerRequest: null,
-      lazyConnect: true,
-    });
+    // BullMQ's blocking reads need retries off. Not lazy: BullMQ answers a lazy client's failed
+    // first connect by failing every later command of the queue, so a start while Redis was
+    // down refused every sync until a restart; a client connecting at once waits for Redis.
+    this.connection = new IORedis(config.redisUrl, { maxRetriesPerRequest: null });
     this.connection.on('error', (error) => this.logger.debug({ err: error }, 'redis error'));
     this.prefix = `${config.nats.prefix}:bull`;
     this.queue = new Queue<DirectorySyncJob>(DIRECTORY_SYNC_QUEUE, {
       connection: this.connection,
       prefix: this.prefix,
     });
+    // Without a listener BullMQ prints each failed reconnection to the console.
+    this.queue.on('error', (error) => this.logger.debug({ err: error }, 'queue error'));
   }
 
   async enqueueRun(orgId: string, runId: string): Promise<void> {
@@ -63,29 +64,46 @@ export class DirectorySyncQueue implements BeforeApplicationShutdown {
     );
   }
 
-  /** Sets (interval > 0) or removes an organisation's schedule; one scheduler per organisation. */
+  /**
+   * Sets (interval > 0) or removes an organisation's schedule; one scheduler
+   * per organisation. Throws when Redis does not answer in time (the command
+   * may still be carried out once Redis is back).
+   */
   async schedule(orgId: string, intervalSeconds: number): Promise<void> {
-    const id = `${DIRECTORY_SYNC_QUEUE}:${orgId}`;
+    const id = schedulerId(orgId);
     if (intervalSeconds === 0) {
-      await this.queue.removeJobScheduler(id);
+      await withTimeout(this.queue.removeJobScheduler(id), ENQUEUE_TIMEOUT_MS);
 
       return;
     }
-    await this.queue.upsertJobScheduler(
-      id,
-      { every: intervalSeconds * 1000 },
-      {
-        name: 'tick',
-        data: { kind: 'tick', orgId },
-        opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
-      },
+    await withTimeout(
+      this.queue.upsertJobScheduler(
+        id,
+        { every: intervalSeconds * 1000 },
+        {
+          name: 'tick',
+          data: { kind: 'tick', orgId },
+          opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
+        },
+      ),
+      ENQUEUE_TIMEOUT_MS,
     );
   }
 
+  /** Closes within the enqueue timeout even when Redis is out of reach (closing waits for it). */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.queue.close();
-    await this.connection.quit().catch(() => undefined);
+    try {
+      await withTimeout(this.queue.close(), ENQUEUE_TIMEOUT_MS);
+      await withTimeout(this.connection.quit(), ENQUEUE_TIMEOUT_MS);
+    } catch {
+      this.connection.disconnect();
+    }
   }
+}
+
+/** The id of an organisation's job scheduler. */
+export function schedulerId(orgId: string): string {
+  return `${DIRECTORY_SYNC_QUEUE}:${orgId}`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

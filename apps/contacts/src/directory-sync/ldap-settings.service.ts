@@ -75,7 +75,10 @@ export class LdapSettingsService {
     await this.requireAdministrator(caller, orgId);
     const repository = this.dataSource.getRepository(DirectoryServer);
     const current = await repository.findOneBy({ orgId });
-    const checked = checkLdapSettings(input, current !== null);
+    const checked = checkLdapSettings(
+      input,
+      current ? { ...current, hasPassword: current.bindPassword !== '' } : undefined,
+    );
     if ('problems' in checked) {
       throw LdapSettingsError.invalid(checked.problems);
     }
@@ -114,6 +117,18 @@ export class LdapSettingsService {
     const row = await this.dataSource.getRepository(DirectoryServer).findOneBy({ orgId });
 
     return row ? settingsOf(row) : this.environmentDefault(orgId);
+  }
+
+  /** The organisation's sync interval as stored now (the environment's default, or 0: none). */
+  async intervalOf(orgId: string): Promise<number> {
+    const row = await this.dataSource
+      .getRepository(DirectoryServer)
+      .findOne({ select: { syncIntervalSeconds: true }, where: { orgId } });
+    if (row) {
+      return row.syncIntervalSeconds;
+    }
+
+    return this.environmentDefault(orgId) ? this.config.syncIntervalSeconds : 0;
   }
 
   /** Every organisation with a schedule, for the scheduler at start. */
