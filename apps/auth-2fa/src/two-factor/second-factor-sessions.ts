@@ -1,11 +1,14 @@
-/** What a passed second factor earns: the session's fresh tokens. */
+/** What a passed second factor earns: the session's fresh tokens, the same grant a login gives. */
 export interface PassedSessionGrant {
   accessToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
   refreshToken: string;
+  refreshExpiresIn: number;
   userId: string;
   orgId: string;
+  sessionId: string;
+  secondFactor: string;
 }
 
 /**

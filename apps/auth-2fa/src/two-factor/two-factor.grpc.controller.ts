@@ -191,6 +191,9 @@ function grantOf(passed: PassedSignIn): twoFactor.SecondFactorGrant {
     userId: passed.userId,
     orgId: passed.orgId,
     refreshToken: passed.refreshToken,
+    refreshExpiresIn: passed.refreshExpiresIn,
+    sessionId: passed.sessionId,
+    secondFactor: passed.secondFactor,
     trustedDeviceToken: passed.trustedDevice?.token ?? '',
     trustedDeviceId: passed.trustedDevice?.id ?? '',
   };

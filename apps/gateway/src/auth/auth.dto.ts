@@ -62,6 +62,10 @@ export class RefreshDto {
   refreshToken!: string;
 }
 
+/**
+ * The one session grant: login, refresh, SSO and a passed second factor all
+ * answer it, so a client keeps one code path for its tokens.
+ */
 export class TokenGrantDto {
   @ApiProperty({ description: 'Send as `Authorization: Bearer <accessToken>`.' })
   accessToken!: string;
@@ -92,10 +96,27 @@ export class TokenGrantDto {
   sessionId!: string;
 
   @ApiProperty({
-    enum: ['not_required', 'pending', 'passed'],
-    description: 'pending: the session must pass its second factor (/auth/2fa/challenge/...).',
+    enum: ['not_required', 'pending', 'enrolment_required', 'passed'],
+    description:
+      'pending: the session must pass its second factor (/auth/2fa/challenge/...); ' +
+      'enrolment_required: the organisation requires it and the user must enrol first; ' +
+      'passed: after a second factor.',
   })
   secondFactor!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Only after a second factor passed with trustDevice: keep it and send it at login as ' +
+      'trustedDeviceToken to skip the second factor on this device.',
+  })
+  trustedDeviceToken?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'With trustedDeviceToken: the trusted device, as GET /auth/2fa/trusted-devices lists it.',
+  })
+  trustedDeviceId?: string;
 }
 
 export class SessionDto {

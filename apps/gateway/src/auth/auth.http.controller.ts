@@ -16,7 +16,6 @@ import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { Caller, SYSTEM_USER_ID, systemCaller } from '@confer/grpc';
 import { normaliseCorrelationId } from '@confer/logging';
-import { auth } from '@confer/proto';
 
 import { AUTH, AuthClient } from '../clients/service-clients';
 import { ApiErrors } from '../http/api-errors';
@@ -33,6 +32,7 @@ import {
 import { CurrentCaller } from './current-caller.decorator';
 import { Public } from './public.decorator';
 import { RevokedSessions } from './revoked-sessions';
+import { toTokenGrantDto } from './token-grant.mapper';
 import { VerifiedToken } from './token-verifier';
 
 /** Longest client description kept: a user agent can be long, the list shows a line. */
@@ -205,18 +205,4 @@ function currentSessionOf(request: AuthenticatedRequest): string {
 
 function clientOf(named: string | undefined, userAgent: string | undefined): string {
   return (named || userAgent || '').slice(0, CLIENT_MAX_LENGTH);
-}
-
-function toTokenGrantDto(grant: auth.TokenGrant): TokenGrantDto {
-  return {
-    accessToken: grant.accessToken,
-    tokenType: grant.tokenType || 'Bearer',
-    expiresIn: grant.expiresIn,
-    userId: grant.userId,
-    orgId: grant.orgId,
-    refreshToken: grant.refreshToken,
-    refreshExpiresIn: grant.refreshExpiresIn,
-    sessionId: grant.sessionId,
-    secondFactor: grant.secondFactor,
-  };
 }

@@ -13,6 +13,7 @@ import { SsoExchangeDto } from './keycloak-sso.dto';
 import { KEYCLOAK_VERIFIER } from './keycloak-sso.providers';
 import { KeycloakTokenVerifier } from './keycloak-token-verifier';
 import { Public } from './public.decorator';
+import { toTokenGrantDto } from './token-grant.mapper';
 
 /**
  * The SSO way in: a Keycloak access token is exchanged for an ordinary
@@ -58,9 +59,6 @@ export class KeycloakSsoHttpController {
       subject: verified.subject,
     });
 
-    return {
-      ...grant,
-      tokenType: grant.tokenType || 'Bearer',
-    };
+    return toTokenGrantDto(grant);
   }
 }

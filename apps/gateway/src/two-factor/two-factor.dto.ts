@@ -122,34 +122,6 @@ export class ApprovalDto {
   expiresAt!: string;
 }
 
-export class PassedGrantDto {
-  @ApiProperty({ description: 'The session has passed: use this token from now on.' })
-  accessToken!: string;
-
-  @ApiProperty({ example: 'Bearer' })
-  tokenType!: string;
-
-  @ApiProperty()
-  expiresIn!: number;
-
-  @ApiProperty({ description: 'Replaces the refresh token of the login.' })
-  refreshToken!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  userId!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  orgId!: string;
-
-  @ApiPropertyOptional({
-    description: 'With trustDevice: keep it and send it at login as trustedDeviceToken.',
-  })
-  trustedDeviceToken?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  trustedDeviceId?: string;
-}
-
 export class TrustedDeviceDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;

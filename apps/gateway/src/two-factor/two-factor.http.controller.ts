@@ -15,8 +15,10 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, ServiceClient } from '@confer/grpc';
 import { twoFactor } from '@confer/proto';
 
+import { TokenGrantDto } from '../auth/auth.dto';
 import { AuthenticatedRequest } from '../auth/authenticated-request';
 import { CurrentCaller } from '../auth/current-caller.decorator';
+import { toTokenGrantDto } from '../auth/token-grant.mapper';
 import { ApiErrors } from '../http/api-errors';
 import {
   AnswerApprovalDto,
@@ -26,7 +28,6 @@ import {
   ChallengeCodeDto,
   CodeDto,
   EnrolmentDto,
-  PassedGrantDto,
   PushChallengeDto,
   RevokedDevicesDto,
   TrustedDeviceListDto,
@@ -133,7 +134,7 @@ export class TwoFactorHttpController {
 
   @Post('challenge/code')
   @HttpCode(200)
-  @ApiOkResponse({ type: PassedGrantDto })
+  @ApiOkResponse({ type: TokenGrantDto })
   @TwoFactorErrors({
     ...CODE_ERRORS,
     409: ['two_factor.code_reused', 'two_factor.not_pending', 'two_factor.not_enabled'],
@@ -143,14 +144,14 @@ export class TwoFactorHttpController {
     @Req() request: AuthenticatedRequest,
     @Ip() ip: string,
     @Body() body: ChallengeCodeDto,
-  ): Promise<PassedGrantDto> {
+  ): Promise<TokenGrantDto> {
     const grant = await this.twoFactor.verifyCode(caller, {
       session: sessionOf(request, ip, body.deviceName),
       code: body.code,
       trustDevice: body.trustDevice ?? false,
     });
 
-    return grantDto(grant);
+    return toTokenGrantDto(grant);
   }
 
   @Post('challenge/push')
@@ -183,7 +184,7 @@ export class TwoFactorHttpController {
 
   @Post('challenge/push/:id/exchange')
   @HttpCode(200)
-  @ApiOkResponse({ type: PassedGrantDto, description: 'Once, after the app approved.' })
+  @ApiOkResponse({ type: TokenGrantDto, description: 'Once, after the app approved.' })
   @TwoFactorErrors({
     ...APPROVAL_ID_ERRORS,
     403: ['two_factor.approval_denied'],
@@ -195,13 +196,13 @@ export class TwoFactorHttpController {
     @Req() request: AuthenticatedRequest,
     @Ip() ip: string,
     @Param('id') id: string,
-  ): Promise<PassedGrantDto> {
+  ): Promise<TokenGrantDto> {
     const grant = await this.twoFactor.exchangeApproval(caller, {
       session: sessionOf(request, ip),
       approvalId: id,
     });
 
-    return grantDto(grant);
+    return toTokenGrantDto(grant);
   }
 
   @Post('approvals/:id')
@@ -303,19 +304,5 @@ function sessionOf(
     clientIp,
     deviceName,
     secondFactor: request.token?.mfa ?? '',
-  };
-}
-
-function grantDto(grant: twoFactor.SecondFactorGrant): PassedGrantDto {
-  return {
-    accessToken: grant.accessToken,
-    tokenType: grant.tokenType || 'Bearer',
-    expiresIn: grant.expiresIn,
-    refreshToken: grant.refreshToken,
-    userId: grant.userId,
-    orgId: grant.orgId,
-    ...(grant.trustedDeviceToken
-      ? { trustedDeviceToken: grant.trustedDeviceToken, trustedDeviceId: grant.trustedDeviceId }
-      : {}),
   };
 }

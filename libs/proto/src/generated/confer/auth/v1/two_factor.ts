@@ -71,6 +71,11 @@ export interface SecondFactorGrant {
   trustedDeviceToken: string;
   trustedDeviceId: string;
   refreshToken: string;
+  /** The rest of the session grant, as a login returns it (TokenGrant). */
+  refreshExpiresIn: number;
+  sessionId: string;
+  /** "passed" once the second factor is through. */
+  secondFactor: string;
 }
 
 export interface Approval {
