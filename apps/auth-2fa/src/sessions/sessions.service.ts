@@ -182,7 +182,9 @@ export class SessionsService {
         { sessionId: session.id, userId: session.userId },
         'refresh token reused; ending the session',
       );
-      await this.revoke(session.id, 'refresh_reused', SYSTEM_ACTOR);
+      // Whoever presented the spent token holds this user's credentials: the
+      // line is the user's, as every other line about their sessions is.
+      await this.revoke(session.id, 'refresh_reused', session.userId);
       throw SessionError.refreshReused();
     }
     if (outcome === 'expired') {
