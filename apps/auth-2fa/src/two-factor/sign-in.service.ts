@@ -111,10 +111,13 @@ export class SignInService {
   }
 
   async passWithApproval(origin: RequestOrigin, approvalId: string): Promise<PassedSignIn> {
-    await this.requireOwing(origin);
-    await this.dataSource.transaction((manager) =>
-      this.approvals.consume(manager, origin, approvalId),
-    );
+    await this.dataSource.transaction(async (manager) => {
+      // The approval answers first: a second exchange is told the approval is used, although
+      // its first exchange is what left the session owing nothing. An approval refused here
+      // stays as it was, since the transaction rolls back.
+      await this.approvals.consume(manager, origin, approvalId);
+      await this.requireOwing(origin);
+    });
 
     // RFC 8176 `mca`: confirmation on a second device.
     return this.sessions.completeSecondFactor(origin.sessionId, 'mca');

@@ -519,7 +519,14 @@ describe('two-factor sign-in (auth-2fa against PostgreSQL, Redis and NATS)', () 
       );
 
       expect(first.grant.secondFactor).toBe('pending');
-      expect(passed).toMatchObject({ userId: alice.id, orgId, trustedDeviceToken: '' });
+      expect(passed).toMatchObject({
+        userId: alice.id,
+        orgId,
+        trustedDeviceToken: '',
+        sessionId: first.grant.sessionId,
+        secondFactor: 'passed',
+        refreshExpiresIn: first.grant.refreshExpiresIn,
+      });
       expect(await sessionState(first.grant.sessionId)).toBe('passed');
       expect(replay).toMatchObject({ code: 'two_factor.code_reused', httpStatus: 409 });
       expect(await sessionState(second.grant.sessionId)).toBe('pending');
@@ -823,9 +830,14 @@ describe('two-factor sign-in (auth-2fa against PostgreSQL, Redis and NATS)', () 
       expect(fromOther).toMatchObject({ code: 'two_factor.not_bound_device', httpStatus: 403 });
       expect(stillPending.status).toBe('pending');
       expect(answered.status).toBe('approved');
-      expect(passed.userId).toBe(carol.id);
+      expect(passed).toMatchObject({
+        userId: carol.id,
+        sessionId: waiting.grant.sessionId,
+        secondFactor: 'passed',
+      });
+      expect(passed.refreshExpiresIn).toBeGreaterThan(0);
       expect(await sessionState(waiting.grant.sessionId)).toBe('passed');
-      expect(twice.code).toBe('two_factor.not_pending');
+      expect(twice).toMatchObject({ code: 'two_factor.approval_used', httpStatus: 409 });
       await waitFor(
         () =>
           signals.find(
@@ -840,6 +852,33 @@ describe('two-factor sign-in (auth-2fa against PostgreSQL, Redis and NATS)', () 
         requestingDevice: 'MacBook at the office',
         requestingIp: '192.0.2.44',
       });
+    });
+
+    it('refuses an approval once the session passed with a code, leaving it approved', async () => {
+      const waiting = await signIn(carol);
+      const approval = await tf().requestSignInApproval(carol.caller, waiting.session);
+      await tf().answerApproval(carol.caller, {
+        session: carol.phone.session,
+        approvalId: approval.id,
+        approve: true,
+      });
+      const passed = await tf().verifyCode(carol.caller, {
+        session: waiting.session,
+        code: await code(carol.app),
+        trustDevice: false,
+      });
+      secrets.add(passed.refreshToken);
+
+      const late = await conferFailure(
+        tf().exchangeApproval(carol.caller, { session: waiting.session, approvalId: approval.id }),
+      );
+      const after = await tf().getApproval(carol.caller, {
+        session: waiting.session,
+        approvalId: approval.id,
+      });
+
+      expect(late).toMatchObject({ code: 'two_factor.not_pending', httpStatus: 409 });
+      expect(after.status).toBe('approved');
     });
 
     it('shows the name sent with the request over the session’s, and records a refusal', async () => {
