@@ -29,9 +29,11 @@ const complain = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<void> {
   const config = loadLauncherConfig();
   if (process.argv.includes('remove-data')) {
-    // `npm run stack:remove-data`: drop the prefix's databases and NATS streams.
+    // `npm run stack:remove-data`: drop the prefix's databases, streams, Redis keys and directory.
     await removeStackData(config, config.prefix);
-    say(`Removed the databases and NATS streams of prefix "${config.prefix}".`);
+    say(
+      `Removed the databases, NATS streams, Redis keys and directory subtree of prefix "${config.prefix}".`,
+    );
 
     return;
   }
