@@ -138,12 +138,13 @@ describe(OrgSettingsService.name, () => {
     expect(await auditEvents()).toEqual(before);
   });
 
-  it('changes settings and records which keys changed, from what to what, on the audit trail', async () => {
+  it('changes settings and records which keys changed, from what to what and from where, on the audit trail', async () => {
     const updated = await app.client.updateOrgSettings(admin, {
       orgId,
       twoFactorRequired: true,
       groupCreationPolicy: Policy.GROUP_CREATION_POLICY_DEPARTMENTS,
       groupCreationDepartmentIds: [sales],
+      clientIp: '192.0.2.60',
     });
 
     expect(updated).toMatchObject({
@@ -153,7 +154,12 @@ describe(OrgSettingsService.name, () => {
     });
     const events = await auditEvents();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ orgId, actorId: adminPerson, action: 'settings.changed' });
+    expect(events[0]).toMatchObject({
+      orgId,
+      actorId: adminPerson,
+      action: 'settings.changed',
+      clientIp: '192.0.2.60',
+    });
     expect(JSON.parse(events[0].detailsJson as string)).toEqual({
       keys: ['groupCreationPolicy', 'groupCreationDepartmentIds', 'twoFactorRequired'],
       changes: {

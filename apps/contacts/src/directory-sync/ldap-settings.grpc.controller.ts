@@ -32,14 +32,19 @@ export class LdapSettingsGrpcController implements SettingsMethods {
     metadata: Metadata,
   ): Promise<contacts.LdapSettings> {
     const caller = callerFromMetadata(metadata);
-    const { orgId, ...input } = request;
+    const { orgId, clientIp, ...input } = request;
 
     return toProto(
-      await this.settings.update(caller, orgId || caller.orgId, {
-        ...input,
-        attributeMap: input.attributeMap ?? {},
-        disabledValues: input.disabledValues ?? [],
-      }),
+      await this.settings.update(
+        caller,
+        orgId || caller.orgId,
+        {
+          ...input,
+          attributeMap: input.attributeMap ?? {},
+          disabledValues: input.disabledValues ?? [],
+        },
+        clientIp,
+      ),
     );
   }
 }

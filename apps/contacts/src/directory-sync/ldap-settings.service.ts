@@ -71,7 +71,13 @@ export class LdapSettingsService {
     };
   }
 
-  async update(caller: Caller, orgId: string, input: LdapSettingsInput): Promise<LdapSettingsView> {
+  /** `clientIp`: the administrator's address, for the audit line. */
+  async update(
+    caller: Caller,
+    orgId: string,
+    input: LdapSettingsInput,
+    clientIp?: string,
+  ): Promise<LdapSettingsView> {
     await this.requireAdministrator(caller, orgId);
     const repository = this.dataSource.getRepository(DirectoryServer);
     const current = await repository.findOneBy({ orgId });
@@ -99,6 +105,7 @@ export class LdapSettingsService {
           bindDn: next.bindDn,
           syncIntervalSeconds: next.syncIntervalSeconds,
         },
+        clientIp,
       });
 
       return manager.findOneByOrFail(DirectoryServer, { orgId });

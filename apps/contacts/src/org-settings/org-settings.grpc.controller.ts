@@ -42,12 +42,17 @@ export class OrgSettingsGrpcController implements OrgSettingsMethods {
     const policy = request.groupCreationPolicy;
     const policySet =
       policy && policy !== contacts.GroupCreationPolicy.GROUP_CREATION_POLICY_UNSPECIFIED;
-    const updated = await this.settings.update(caller, request.orgId || caller.orgId, {
-      twoFactorRequired: request.twoFactorRequired ?? undefined,
-      groupCreation: policySet
-        ? { policy: policyFromProto(policy), departmentIds: request.groupCreationDepartmentIds }
-        : undefined,
-    });
+    const updated = await this.settings.update(
+      caller,
+      request.orgId || caller.orgId,
+      {
+        twoFactorRequired: request.twoFactorRequired ?? undefined,
+        groupCreation: policySet
+          ? { policy: policyFromProto(policy), departmentIds: request.groupCreationDepartmentIds }
+          : undefined,
+      },
+      request.clientIp,
+    );
 
     return toProto(updated);
   }

@@ -57,7 +57,13 @@ export class OrgSettingsService {
     return this.read(this.dataSource.manager, orgId);
   }
 
-  async update(caller: Caller, orgId: string, patch: OrgSettingsPatch): Promise<OrgSettingsView> {
+  /** `clientIp`: the administrator's address, for the audit line. */
+  async update(
+    caller: Caller,
+    orgId: string,
+    patch: OrgSettingsPatch,
+    clientIp?: string,
+  ): Promise<OrgSettingsView> {
     requireAdmin(caller, orgId);
     await this.requireOrganisation(orgId);
 
@@ -101,6 +107,7 @@ export class OrgSettingsService {
             changed.map((change) => [change.key, { from: change.from, to: change.to }]),
           ),
         },
+        clientIp,
       });
 
       return changed;

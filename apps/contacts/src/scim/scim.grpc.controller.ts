@@ -151,7 +151,11 @@ export class ScimGrpcController implements ScimMethods {
     request: Parameters<Api['createScimToken']>[0],
     metadata: Metadata,
   ): Promise<Answer<'createScimToken'>> {
-    const created = await this.tokens.create(callerFromMetadata(metadata), request.name);
+    const created = await this.tokens.create(
+      callerFromMetadata(metadata),
+      request.name,
+      request.clientIp,
+    );
 
     return { token: tokenToProto(created.token), secret: created.secret };
   }
@@ -171,7 +175,9 @@ export class ScimGrpcController implements ScimMethods {
     request: Parameters<Api['revokeScimToken']>[0],
     metadata: Metadata,
   ): Promise<ScimTokenMessage> {
-    return tokenToProto(await this.tokens.revoke(callerFromMetadata(metadata), request.id));
+    return tokenToProto(
+      await this.tokens.revoke(callerFromMetadata(metadata), request.id, request.clientIp),
+    );
   }
 
   private authenticate(request: ScimRequest): Promise<ScimContext> {

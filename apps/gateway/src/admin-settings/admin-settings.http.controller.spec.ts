@@ -57,14 +57,18 @@ describe(AdminSettingsHttpController.name, () => {
     expect(calls).toEqual([{ method: 'getOrgSettings', request: { orgId: admin.orgId } }]);
   });
 
-  it('passes only the keys sent, leaving the policy unspecified when absent', async () => {
-    await controller.update(admin, { twoFactorRequired: true });
-    const updated = await controller.update(admin, {
-      groupCreation: {
-        policy: 'departments',
-        departmentIds: ['00000000-0000-4000-8000-0000000000d1'],
+  it('passes only the keys sent and the client address, leaving the policy unspecified when absent', async () => {
+    await controller.update(admin, { twoFactorRequired: true }, '192.0.2.7');
+    const updated = await controller.update(
+      admin,
+      {
+        groupCreation: {
+          policy: 'departments',
+          departmentIds: ['00000000-0000-4000-8000-0000000000d1'],
+        },
       },
-    });
+      '192.0.2.7',
+    );
 
     expect(calls.map((call) => call.request)).toEqual([
       {
@@ -72,12 +76,14 @@ describe(AdminSettingsHttpController.name, () => {
         twoFactorRequired: true,
         groupCreationPolicy: GroupCreationPolicy.GROUP_CREATION_POLICY_UNSPECIFIED,
         groupCreationDepartmentIds: [],
+        clientIp: '192.0.2.7',
       },
       {
         orgId: admin.orgId,
         twoFactorRequired: undefined,
         groupCreationPolicy: GroupCreationPolicy.GROUP_CREATION_POLICY_DEPARTMENTS,
         groupCreationDepartmentIds: ['00000000-0000-4000-8000-0000000000d1'],
+        clientIp: '192.0.2.7',
       },
     ]);
     expect(updated.groupCreation.policy).toBe('departments');
@@ -89,7 +95,7 @@ describe(AdminSettingsHttpController.name, () => {
 
     const refusals = await Promise.allSettled([
       controller.get(member),
-      controller.update(member, { twoFactorRequired: true }),
+      controller.update(member, { twoFactorRequired: true }, '192.0.2.7'),
     ]);
 
     expect(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Ip, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { Caller } from '@confer/grpc';
@@ -51,6 +51,7 @@ export class AdminSettingsHttpController {
   async update(
     @CurrentCaller() caller: Caller,
     @Body() body: UpdateOrgSettingsDto,
+    @Ip() clientIp: string,
   ): Promise<OrgSettingsDto> {
     requireOrgAdmin(caller);
     const updated = await this.contacts.updateOrgSettings(caller, {
@@ -60,6 +61,7 @@ export class AdminSettingsHttpController {
         ? POLICY_NAMES[body.groupCreation.policy]
         : GroupCreationPolicy.GROUP_CREATION_POLICY_UNSPECIFIED,
       groupCreationDepartmentIds: body.groupCreation?.departmentIds ?? [],
+      clientIp,
     });
 
     return toDto(updated);

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Ip,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { Caller } from '@confer/grpc';
@@ -48,11 +59,15 @@ export class DirectoryAdminHttpController {
   async replaceSettings(
     @CurrentCaller() caller: Caller,
     @Body() body: LdapSettingsBodyDto,
+    @Ip() clientIp: string,
   ): Promise<LdapSettingsDto> {
     requireOrgAdmin(caller);
 
     return toSettingsDto(
-      await this.contacts.updateLdapSettings(caller, toSettingsUpdate(caller.orgId, body)),
+      await this.contacts.updateLdapSettings(caller, {
+        ...toSettingsUpdate(caller.orgId, body),
+        clientIp,
+      }),
     );
   }
 

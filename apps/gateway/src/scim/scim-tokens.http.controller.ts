@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Ip, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { Caller } from '@confer/grpc';
@@ -31,9 +31,10 @@ export class ScimTokensHttpController {
   async create(
     @CurrentCaller() caller: Caller,
     @Body() body: CreateScimTokenDto,
+    @Ip() clientIp: string,
   ): Promise<CreatedScimTokenDto> {
     requireOrgAdmin(caller);
-    const created = await this.contacts.createScimToken(caller, { name: body.name });
+    const created = await this.contacts.createScimToken(caller, { name: body.name, clientIp });
     if (!created.token) {
       throw new Error('contacts answered a created SCIM token without the token');
     }
@@ -60,10 +61,11 @@ export class ScimTokensHttpController {
   async revoke(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam('id')) id: string,
+    @Ip() clientIp: string,
   ): Promise<ScimTokenDto> {
     requireOrgAdmin(caller);
 
-    return toDto(await this.contacts.revokeScimToken(caller, { id }));
+    return toDto(await this.contacts.revokeScimToken(caller, { id, clientIp }));
   }
 }
 

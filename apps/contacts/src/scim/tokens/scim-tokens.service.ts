@@ -55,7 +55,12 @@ export class ScimTokensService {
     private readonly outbox: OutboxPublisher,
   ) {}
 
-  async create(caller: Caller, name: string): Promise<{ token: ScimTokenView; secret: string }> {
+  /** `clientIp`, here and at revoke: the administrator's address, for the audit line. */
+  async create(
+    caller: Caller,
+    name: string,
+    clientIp?: string,
+  ): Promise<{ token: ScimTokenView; secret: string }> {
     requireAdmin(caller);
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > MAX_TOKEN_NAME_LENGTH || CONTROL_CHARACTERS.test(trimmed)) {
@@ -83,6 +88,7 @@ export class ScimTokensService {
         actorId: caller.userId,
         action: 'settings.scim_token_created',
         details: { scimClientId: id, name: trimmed },
+        clientIp,
       });
     });
     this.outbox.notify();
@@ -107,7 +113,7 @@ export class ScimTokensService {
   }
 
   /** Revokes at once: the next request with the secret is refused. Revoking twice changes nothing. */
-  async revoke(caller: Caller, id: string): Promise<ScimTokenView> {
+  async revoke(caller: Caller, id: string, clientIp?: string): Promise<ScimTokenView> {
     requireAdmin(caller);
     if (!isUuid(id)) {
       throw ScimTokenError.notFound(id);
@@ -129,6 +135,7 @@ export class ScimTokensService {
         actorId: caller.userId,
         action: 'settings.scim_token_revoked',
         details: { scimClientId: id },
+        clientIp,
       });
 
       return true;

@@ -252,6 +252,8 @@ export interface UpdateLdapSettingsRequest {
   /** 0: the default (500, 30). */
   pageSize: number;
   timeoutSeconds: number;
+  /** The administrator's address, for the audit line. */
+  clientIp?: string | undefined;
 }
 
 export interface UpdateLdapSettingsRequest_AttributeMapEntry {
@@ -327,6 +329,8 @@ export interface UpdateOrgSettingsRequest {
   groupCreationPolicy: GroupCreationPolicy;
   /** Read only when group_creation_policy is set. */
   groupCreationDepartmentIds: string[];
+  /** The administrator's address, for the audit line. */
+  clientIp?: string | undefined;
 }
 
 export interface MayCreateGroupRequest {

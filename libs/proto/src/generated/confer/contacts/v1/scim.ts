@@ -71,6 +71,8 @@ export interface ScimToken {
 
 export interface CreateScimTokenRequest {
   name: string;
+  /** The administrator's address, for the audit line. */
+  clientIp?: string | undefined;
 }
 
 /** The secret is in this answer only; contacts keeps its hash. */
@@ -88,4 +90,6 @@ export interface ScimTokenList {
 
 export interface RevokeScimTokenRequest {
   id: string;
+  /** The administrator's address, for the audit line. */
+  clientIp?: string | undefined;
 }
