@@ -2,6 +2,7 @@ import { ArgumentMetadata } from '@nestjs/common';
 
 import { ConferError } from '@confer/errors';
 
+import { LoginDto } from '../auth/auth.dto';
 import { CreateConversationDto } from '../conversations/conversations.dto';
 import { ListMessagesQueryDto, MarkReadDto, SendMessageDto } from '../messages/messages.dto';
 import { SyncQueryDto } from '../sync/sync.dto';
@@ -46,6 +47,24 @@ describe('request validation', () => {
     const error = await failure({ memberIds: 'everyone' }, CreateConversationDto);
 
     expect(Object.keys(error.details?.fields as object).sort()).toEqual(['memberIds', 'title']);
+  });
+
+  it('gives each bad field one clear message: required when missing, else its first check', async () => {
+    const missing = await failure({ email: 'ann@example.com' }, LoginDto);
+    const wrongType = await failure({ email: 'ann', password: 5 }, LoginDto);
+    const tooLong = await failure(
+      { email: 'ann@example.com', password: 'x'.repeat(257) },
+      LoginDto,
+    );
+
+    expect(missing.details?.fields).toEqual({ password: ['password is required'] });
+    expect(wrongType.details?.fields).toEqual({
+      email: ['email must be an email'],
+      password: ['password must be a string'],
+    });
+    expect(tooLong.details?.fields).toEqual({
+      password: ['password must be shorter than or equal to 256 characters'],
+    });
   });
 
   it('refuses member ids that are not UUIDs', async () => {

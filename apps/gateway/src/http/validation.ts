@@ -20,18 +20,36 @@ export function invalidRequest(errors: ValidationError[]): RequestError {
   return RequestError.invalid('The request has invalid fields.', { fields: fieldProblems(errors) });
 }
 
-/** `{ "members.0": ["must be a UUID"] }`: nested errors flattened to dotted paths. */
+/**
+ * `{ "members.0": ["must be a UUID"] }`: nested errors flattened to dotted
+ * paths, one message per field (the list shape stays for clients that read it).
+ */
 export function fieldProblems(errors: ValidationError[], parent = ''): Record<string, string[]> {
   const problems: Record<string, string[]> = {};
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     if (error.constraints) {
-      problems[path] = Object.values(error.constraints);
+      problems[path] = [firstProblem(error, error.constraints)];
     }
     Object.assign(problems, fieldProblems(error.children ?? [], path));
   }
 
   return problems;
+}
+
+/**
+ * The one message a field gets: a missing field is said to be required
+ * (not also too long and of the wrong type); otherwise the first check the
+ * DTO declares, its type. class-validator lists a field's failed checks
+ * from the last declared decorator to the first.
+ */
+function firstProblem(error: ValidationError, constraints: Record<string, string>): string {
+  if (error.value === undefined || error.value === null) {
+    return `${error.property} is required`;
+  }
+  const messages = Object.values(constraints);
+
+  return messages[messages.length - 1];
 }
 
 /** A path id that must be a UUID; anything else is 400 request.invalid naming the parameter. */
