@@ -275,4 +275,62 @@ describe(ContactCardsService.name, () => {
       ]);
     });
   });
+
+  describe('times and paging', () => {
+    const MILLIS_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+    it.each([
+      ['following', 'follows', 'follower_id', 'followee_id'],
+      ['the blacklist', 'blocks', 'blocker_id', 'blocked_id'],
+    ])(
+      'answers %s with millisecond times and pages entries of one millisecond without gaps or repeats',
+      async (_name, table, owner, other) => {
+        const viewer = await h.organisation(`Paging ${table}`, `${table}.example`, `it-${table}`);
+        const caller: Caller = {
+          userId: await viewer.person('viewer'),
+          orgId: viewer.id,
+          roles: [],
+          correlationId: `it-${table}`,
+        };
+        const listed = [];
+        for (const name of ['p1', 'p2', 'p3', 'p4']) {
+          listed.push(await viewer.person(name));
+        }
+        const added =
+          table === 'follows'
+            ? await app.client.follow(caller, { personId: listed[0] })
+            : await app.client.block(caller, { personId: listed[0] });
+        // Four entries within one millisecond, apart by microseconds only.
+        const times = ['.133398', '.133100', '.133900', '.133001'];
+        await db.query(`DELETE FROM ${table} WHERE ${owner} = $1`, [caller.userId]);
+        for (const [index, personId] of listed.entries()) {
+          await db.query(
+            `INSERT INTO ${table} (${owner}, ${other}, created_at) VALUES ($1, $2, $3)`,
+            [caller.userId, personId, `2025-03-04T05:06:47${times[index]}Z`],
+          );
+        }
+        const list = (cursor: string) =>
+          table === 'follows'
+            ? app.client.listFollowing(caller, { limit: 1, cursor })
+            : app.client.listBlocked(caller, { limit: 1, cursor });
+
+        const pages = [await list('')];
+        while (pages[pages.length - 1].nextCursor && pages.length < 10) {
+          pages.push(await list(pages[pages.length - 1].nextCursor));
+        }
+        const items = pages.flatMap((page) => page.items);
+
+        expect(added.since).toMatch(MILLIS_ISO);
+        expect(items.map((item) => item.person?.id)).toEqual([
+          listed[2],
+          listed[0],
+          listed[1],
+          listed[3],
+        ]);
+        expect(new Set(items.map((item) => item.since))).toEqual(
+          new Set(['2025-03-04T05:06:47.133Z']),
+        );
+      },
+    );
+  });
 });

@@ -5,7 +5,13 @@ import { OutboxPublisher, writeOutbox } from '@confer/events';
 import { Caller } from '@confer/grpc';
 import { contactLists } from '@confer/proto';
 
-import { listPeople, PersonListTable, requireAnyPerson, toSummary } from '../follows/person-list';
+import {
+  displayedSince,
+  listPeople,
+  PersonListTable,
+  requireAnyPerson,
+  toSummary,
+} from '../follows/person-list';
 import { BlockError } from './blocks.errors';
 
 const BLOCKS: PersonListTable = { table: 'blocks', owner: 'blocker_id', other: 'blocked_id' };
@@ -67,7 +73,7 @@ export class BlocksService {
       this.logger.log({ userId: caller.userId, blockedId: person.id }, 'person blocked');
     }
 
-    return { person: toSummary(person), since };
+    return { person: toSummary(person), since: displayedSince(since) };
   }
 
   /** Unblocking someone not blocked is a no-op; an unknown person is not found. */

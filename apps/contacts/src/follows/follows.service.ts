@@ -5,7 +5,13 @@ import { Caller } from '@confer/grpc';
 import { contactLists } from '@confer/proto';
 
 import { FollowError } from './follows.errors';
-import { listPeople, PersonListTable, requirePerson, toSummary } from './person-list';
+import {
+  displayedSince,
+  listPeople,
+  PersonListTable,
+  requirePerson,
+  toSummary,
+} from './person-list';
 
 const FOLLOWS: PersonListTable = {
   table: 'follows',
@@ -35,7 +41,7 @@ export class FollowsService {
       [caller.userId, person.id],
     )) as { since: string }[];
 
-    return { person: toSummary(person), since: row.since };
+    return { person: toSummary(person), since: displayedSince(row.since) };
   }
 
   /** Unfollowing someone not followed is a no-op; an unknown person is not found. */

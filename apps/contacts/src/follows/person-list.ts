@@ -91,7 +91,8 @@ interface ListedRow extends PersonRow {
 /**
  * One page of the caller's list, newest entry first. The cursor holds the
  * last entry's time as PostgreSQL wrote it (microseconds) and its id, so
- * entries made in the same millisecond are neither skipped nor repeated.
+ * entries made in the same millisecond are neither skipped nor repeated;
+ * `since` shows that time in milliseconds like every other API time.
  */
 export async function listPeople(
   manager: EntityManager,
@@ -117,13 +118,21 @@ export async function listPeople(
   const last = items[items.length - 1];
 
   return {
-    items: items.map((row) => ({ person: toSummary(row), since: row.since })),
+    items: items.map((row) => ({ person: toSummary(row), since: displayedSince(row.since) })),
     nextCursor: rows.length > size && last ? encodeCursor({ since: last.since, id: last.id }) : '',
   };
 }
 
 // The form `since` is written in (to_char above): UTC, microseconds.
 const SINCE = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * The time of an entry as answered: milliseconds ISO 8601, as `toISOString()`
+ * writes every other time of the API. The microseconds stay in the cursor only.
+ */
+export function displayedSince(since: string): string {
+  return new Date(`${since.slice(0, 23)}Z`).toISOString();
+}
 
 /**
  * A cursor's position, refused unless its time is one this list could have
