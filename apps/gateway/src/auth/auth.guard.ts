@@ -7,12 +7,14 @@ import { normaliseCorrelationId } from '@confer/logging';
 import { AuthenticatedRequest, bearerToken, callerOf } from './authenticated-request';
 import { IS_PUBLIC } from './public.decorator';
 import { RevokedSessions } from './revoked-sessions';
+import { isAdminRoute, requireOrgAdmin } from './roles';
 import { SESSION_GATE, SessionGate, TOKEN_VERIFIER, TokenVerifier } from './token-verifier';
 
 /**
  * The global guard: every HTTP route needs a valid bearer token unless marked
  * @Public(). Verification and the session gate are the two seams: which issuer
- * signed the token, and whether the session may use this route yet.
+ * signed the token, and whether the session may use this route yet. Routes
+ * under /admin/ are for organisation administrators only.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -47,6 +49,11 @@ export class AuthGuard implements CanActivate {
     await this.gate.admit(verified, { path: request.path, method: request.method });
     request.token = verified;
     request.caller = callerOf(verified, normaliseCorrelationId(request.id));
+    // Decided here, before any pipe: a member is told 403, not what is wrong with a body they
+    // may not send at all.
+    if (isAdminRoute(context.getClass(), context.getHandler())) {
+      requireOrgAdmin(request.caller);
+    }
 
     return true;
   }
