@@ -26,7 +26,13 @@ export class ScimTokensHttpController {
   constructor(@Inject(CONTACTS) private readonly contacts: ContactsClient) {}
 
   @Post()
-  @ApiCreatedResponse({ type: CreatedScimTokenDto })
+  @ApiCreatedResponse({
+    type: CreatedScimTokenDto,
+    description:
+      'The new token and its secret. The secret is shown this once (only its hash is kept): ' +
+      'give it to the identity provider as its SCIM bearer token. Recorded as ' +
+      'settings.scim_token_created.',
+  })
   @ApiErrors({ ...ADMIN_ONLY, 409: ['scim_token.too_many'], 422: ['scim_token.invalid_name'] })
   async create(
     @CurrentCaller() caller: Caller,
@@ -43,7 +49,11 @@ export class ScimTokensHttpController {
   }
 
   @Get()
-  @ApiOkResponse({ type: ScimTokenListDto })
+  @ApiOkResponse({
+    type: ScimTokenListDto,
+    description:
+      'Every token of the organisation, revoked ones included, newest first; no secrets.',
+  })
   @ApiErrors(ADMIN_ONLY)
   async list(@CurrentCaller() caller: Caller): Promise<ScimTokenListDto> {
     requireOrgAdmin(caller);
