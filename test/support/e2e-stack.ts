@@ -54,9 +54,10 @@ export async function startE2eStack(
   };
   try {
     const seed = await seedDemo({
-      gatewayUrl: control.gatewayUrl,
       contactsGrpcUrl: control.apps.contacts.grpcUrl!,
       authGrpcUrl: control.apps['auth-2fa'].grpcUrl!,
+      messagingGrpcUrl: control.apps.messaging.grpcUrl!,
+      discussionGrpcUrl: control.apps.discussion.grpcUrl!,
       prefix,
     });
 

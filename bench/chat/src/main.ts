@@ -88,9 +88,10 @@ async function main(): Promise<number> {
     });
     gatewayUrl = stack.gatewayUrl;
     await seedDemo({
-      gatewayUrl,
       contactsGrpcUrl: stack.apps.contacts.grpcUrl!,
       authGrpcUrl: stack.apps['auth-2fa'].grpcUrl!,
+      messagingGrpcUrl: stack.apps.messaging.grpcUrl!,
+      discussionGrpcUrl: stack.apps.discussion.grpcUrl!,
     });
   }
   const credentials = {
@@ -171,7 +172,9 @@ function idleMarkdown(r: IdleReport): string {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

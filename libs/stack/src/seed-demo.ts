@@ -11,7 +11,7 @@ import {
   serviceClient,
   systemCaller,
 } from '@confer/grpc';
-import { auth, contacts } from '@confer/proto';
+import { auth, contacts, discussion, messaging } from '@confer/proto';
 
 import {
   DEMO_ADMIN,
@@ -29,13 +29,13 @@ import {
   rebase,
   subtreeRoot,
 } from './directory-loader';
-import { callGateway, login } from './gateway-client';
 
 export interface SeedTargets {
-  gatewayUrl: string;
-  /** host:port of contacts' and auth-2fa's gRPC servers. */
+  /** host:port of the gRPC servers of contacts, auth-2fa, messaging and discussion. */
   contactsGrpcUrl: string;
   authGrpcUrl: string;
+  messagingGrpcUrl: string;
+  discussionGrpcUrl: string;
   /** The stack's prefix, which names its subtree of the directory (default `confer`). */
   prefix?: string;
   /** Where the demo directory is loaded (default: the local test slapd). */
@@ -72,50 +72,48 @@ export interface DemoSeed {
  * stacks never collide), contacts is given that directory and syncs it, so
  * the people, departments and the administrator (a member of the
  * directory's administrators group) come from the same sync path as any
- * organisation's. Then passwords are set for sign-in, and as the
- * administrator, through the gateway, a group chat and a discussion with a
- * few messages are made. Every step finds what a previous run made, so
- * running it again changes nothing.
+ * organisation's. Then passwords are set for sign-in, and a group chat and a
+ * discussion with a few messages are made for the administrator.
+ *
+ * Nothing signs in: the conversations are made over the services' gRPC APIs
+ * with the administrator as the caller, as the gateway would after a
+ * sign-in, so a demo administrator (or organisation) with two-factor sign-in
+ * on seeds like any other. An organisation seeded to the end before is
+ * recognised by its people and its demo messages all being there, and then
+ * nothing else is done: a restart sets no password, directory settings or
+ * sync again, and changes nothing. An earlier run that stopped partway is
+ * finished; every step finds what that run made.
  */
 export async function seedDemo(targets: SeedTargets): Promise<DemoSeed> {
-  const contactsGrpc = ClientProxyFactory.create(
-    grpcClientOptions('contacts', targets.contactsGrpcUrl),
-  ) as unknown as ClientGrpc & { close(): void };
-  const authGrpc = ClientProxyFactory.create(
-    grpcClientOptions('auth', targets.authGrpcUrl),
-  ) as unknown as ClientGrpc & { close(): void };
+  const clients = openClients(targets);
   try {
-    const directory = serviceClient<contacts.ContactsServiceClient>(contactsGrpc, 'contacts');
-    const issuer = serviceClient<auth.AuthServiceClient>(authGrpc, 'auth');
     const caller = systemCaller(DEMO_ORGANISATION.id, randomUUID());
+    const found = await findDemoPeople(clients.directory, caller);
+    if (found) {
+      const conversations = await seedConversations(clients, found);
+      if (conversations.messagesCreated === 0) {
+        return demoSeed(0, conversations);
+      }
+    }
     await findOrCreate(
-      () => directory.getOrganisation(caller, { orgId: DEMO_ORGANISATION.id }),
-      () => directory.createOrganisation(caller, DEMO_ORGANISATION),
+      () => clients.directory.getOrganisation(caller, { orgId: DEMO_ORGANISATION.id }),
+      () => clients.directory.createOrganisation(caller, DEMO_ORGANISATION),
     );
     const access = targets.directory ?? LOCAL_DIRECTORY;
     const subtree = await loadDemoDirectory(access, targets.prefix ?? 'confer');
-    await directory.updateLdapSettings(caller, demoSettings(access, subtree));
-    const run = await syncToEnd(directory, caller);
-    const userIds = new Map<string, string>();
+    await clients.directory.updateLdapSettings(caller, demoSettings(access, subtree));
+    const run = await syncToEnd(clients.directory, caller);
+    const people = new Map<string, contacts.User>();
     for (const person of DEMO_PEOPLE) {
-      const user = await directory.findUserByEmail(caller, { email: person.email });
+      const user = await clients.directory.findUserByEmail(caller, { email: person.email });
       // Setting the same password again is harmless, and repairs a run that stopped halfway.
-      await issuer.setPassword(caller, { userId: user.id, password: DEMO_PASSWORD });
-      userIds.set(person.email.split('@')[0], user.id);
+      await clients.issuer.setPassword(caller, { userId: user.id, password: DEMO_PASSWORD });
+      people.set(localPart(person.email), user);
     }
-    const { groupId, discussionId } = await seedConversations(targets.gatewayUrl, userIds);
 
-    return {
-      orgId: DEMO_ORGANISATION.id,
-      password: DEMO_PASSWORD,
-      logins: DEMO_PEOPLE.map(({ email, displayName, roles }) => ({ email, displayName, roles })),
-      createdUsers: run.created,
-      groupId,
-      discussionId,
-    };
+    return demoSeed(run.created, await seedConversations(clients, people));
   } finally {
-    contactsGrpc.close();
-    authGrpc.close();
+    clients.close();
   }
 }
 
@@ -204,35 +202,129 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+interface SeedClients {
+  directory: ServiceClient<contacts.ContactsServiceClient>;
+  issuer: ServiceClient<auth.AuthServiceClient>;
+  chat: ServiceClient<messaging.MessagingServiceClient>;
+  discussions: ServiceClient<discussion.DiscussionServiceClient>;
+  close(): void;
+}
+
+function openClients(targets: SeedTargets): SeedClients {
+  const open = (service: 'contacts' | 'auth' | 'messaging' | 'discussion', url: string) =>
+    ClientProxyFactory.create(grpcClientOptions(service, url)) as unknown as ClientGrpc & {
+      close(): void;
+    };
+  const channels = {
+    contacts: open('contacts', targets.contactsGrpcUrl),
+    auth: open('auth', targets.authGrpcUrl),
+    messaging: open('messaging', targets.messagingGrpcUrl),
+    discussion: open('discussion', targets.discussionGrpcUrl),
+  };
+
+  return {
+    directory: serviceClient<contacts.ContactsServiceClient>(channels.contacts, 'contacts'),
+    issuer: serviceClient<auth.AuthServiceClient>(channels.auth, 'auth'),
+    chat: serviceClient<messaging.MessagingServiceClient>(channels.messaging, 'messaging'),
+    discussions: serviceClient<discussion.DiscussionServiceClient>(
+      channels.discussion,
+      'discussion',
+    ),
+    close: () => Object.values(channels).forEach((channel) => channel.close()),
+  };
+}
+
+function demoSeed(
+  createdUsers: number,
+  conversations: { groupId: string; discussionId: string },
+): DemoSeed {
+  return {
+    orgId: DEMO_ORGANISATION.id,
+    password: DEMO_PASSWORD,
+    logins: DEMO_PEOPLE.map(({ email, displayName, roles }) => ({ email, displayName, roles })),
+    createdUsers,
+    groupId: conversations.groupId,
+    discussionId: conversations.discussionId,
+  };
+}
+
+function localPart(email: string): string {
+  return email.split('@')[0];
+}
+
+/**
+ * The demo people by local part when the organisation and every one of them
+ * exist; undefined otherwise. Reads only.
+ */
+async function findDemoPeople(
+  directory: ServiceClient<contacts.ContactsServiceClient>,
+  caller: Caller,
+): Promise<Map<string, contacts.User> | undefined> {
+  const people = new Map<string, contacts.User>();
+  try {
+    await directory.getOrganisation(caller, { orgId: DEMO_ORGANISATION.id });
+    for (const person of DEMO_PEOPLE) {
+      const user = await directory.findUserByEmail(caller, { email: person.email });
+      people.set(localPart(person.email), user);
+    }
+  } catch (error) {
+    if (isConferError(error) && error.kind === 'not_found') {
+      return undefined;
+    }
+    throw error;
+  }
+
+  return people;
+}
+
+/**
+ * The demo group chat and discussion with their messages, made by the
+ * administrator. Each call is keyed (idempotency key, client message id), so
+ * what exists is returned as it is; `messagesCreated` counts the messages
+ * this call sent, 0 when all were there.
+ */
 async function seedConversations(
-  gatewayUrl: string,
-  userIds: Map<string, string>,
-): Promise<{ groupId: string; discussionId: string }> {
-  const { accessToken: token } = await login(gatewayUrl, DEMO_ADMIN.email, DEMO_PASSWORD);
-  const idsOf = (locals: string[]) => locals.map((local) => userIds.get(local)!);
-  const group = await callGateway<{ id: string }>(gatewayUrl, '/conversations', {
-    token,
-    headers: { 'idempotency-key': DEMO_GROUP.idempotencyKey },
-    body: { title: DEMO_GROUP.title, memberIds: idsOf(DEMO_GROUP.members) },
+  clients: SeedClients,
+  people: Map<string, contacts.User>,
+): Promise<{ groupId: string; discussionId: string; messagesCreated: number }> {
+  const admin = people.get(localPart(DEMO_ADMIN.email))!;
+  const caller: Caller = {
+    userId: admin.id,
+    orgId: DEMO_ORGANISATION.id,
+    roles: admin.roles,
+    correlationId: randomUUID(),
+  };
+  const idsOf = (locals: string[]) => locals.map((local) => people.get(local)!.id);
+  const group = await clients.chat.createConversation(caller, {
+    kind: messaging.ConversationKind.CONVERSATION_KIND_GROUP,
+    title: DEMO_GROUP.title,
+    memberIds: idsOf(DEMO_GROUP.members),
+    id: '',
+    idempotencyKey: DEMO_GROUP.idempotencyKey,
   });
-  const discussion = await callGateway<{ id: string }>(gatewayUrl, '/discussions', {
-    token,
-    headers: { 'idempotency-key': DEMO_DISCUSSION.idempotencyKey },
-    body: { topic: DEMO_DISCUSSION.topic, memberIds: idsOf(DEMO_DISCUSSION.members) },
+  const created = await clients.discussions.createDiscussion(caller, {
+    topic: DEMO_DISCUSSION.topic,
+    memberIds: idsOf(DEMO_DISCUSSION.members),
+    idempotencyKey: DEMO_DISCUSSION.idempotencyKey,
   });
+  let messagesCreated = 0;
   for (const [conversationId, messages] of [
     [group.id, DEMO_GROUP.messages],
-    [discussion.id, DEMO_DISCUSSION.messages],
+    [created.id, DEMO_DISCUSSION.messages],
   ] as const) {
     for (const message of messages) {
-      await callGateway(gatewayUrl, `/conversations/${conversationId}/messages`, {
-        token,
-        body: { clientMessageId: message.clientMessageId, kind: 'text', text: message.text },
+      const sent = await clients.chat.sendMessage(caller, {
+        conversationId,
+        clientMessageId: message.clientMessageId,
+        kind: messaging.MessageKind.MESSAGE_KIND_TEXT,
+        text: message.text,
+        emoji: '',
       });
+      messagesCreated += sent.created ? 1 : 0;
     }
   }
 
-  return { groupId: group.id, discussionId: discussion.id };
+  return { groupId: group.id, discussionId: created.id, messagesCreated };
 }
 
 /** Returns what `find` finds; when it answers not-found, what `create` makes. */

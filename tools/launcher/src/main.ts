@@ -3,7 +3,6 @@ import { Writable } from 'node:stream';
 
 import { ConfigError } from '@confer/config';
 import {
-  appPorts,
   checkServers,
   DemoSeed,
   removeStackData,
@@ -51,9 +50,10 @@ async function main(): Promise<void> {
   stopOnSignals(stack);
   const seed = config.seed
     ? await seedDemo({
-        gatewayUrl: stack.gatewayUrl,
-        contactsGrpcUrl: `127.0.0.1:${appPorts('contacts', config.portOffset).grpc}`,
-        authGrpcUrl: `127.0.0.1:${appPorts('auth-2fa', config.portOffset).grpc}`,
+        contactsGrpcUrl: stack.apps.contacts.grpcUrl!,
+        authGrpcUrl: stack.apps['auth-2fa'].grpcUrl!,
+        messagingGrpcUrl: stack.apps.messaging.grpcUrl!,
+        discussionGrpcUrl: stack.apps.discussion.grpcUrl!,
         prefix: config.prefix,
       })
     : undefined;
