@@ -2,6 +2,7 @@ export * from './app-environment';
 export * from './check-servers';
 export * from './start-stack';
 export * from './seed-demo';
+export * from './seed-failure';
 export * from './demo-people';
 export * from './gateway-client';
 export { StackStartError } from './wait-ready';

@@ -12,6 +12,7 @@ import {
   StackStartError,
 } from '@confer/stack';
 
+import { seedOrWarn } from './demo-seeding';
 import { LauncherConfig, loadLauncherConfig } from './launcher-config';
 
 /** The repository root, from tools/launcher/dist. */
@@ -49,13 +50,17 @@ async function main(): Promise<void> {
   });
   stopOnSignals(stack);
   const seed = config.seed
-    ? await seedDemo({
-        contactsGrpcUrl: stack.apps.contacts.grpcUrl!,
-        authGrpcUrl: stack.apps['auth-2fa'].grpcUrl!,
-        messagingGrpcUrl: stack.apps.messaging.grpcUrl!,
-        discussionGrpcUrl: stack.apps.discussion.grpcUrl!,
-        prefix: config.prefix,
-      })
+    ? await seedOrWarn(
+        () =>
+          seedDemo({
+            contactsGrpcUrl: stack.apps.contacts.grpcUrl!,
+            authGrpcUrl: stack.apps['auth-2fa'].grpcUrl!,
+            messagingGrpcUrl: stack.apps.messaging.grpcUrl!,
+            discussionGrpcUrl: stack.apps.discussion.grpcUrl!,
+            prefix: config.prefix,
+          }),
+        complain,
+      )
     : undefined;
   printSummary(config, stack, seed);
 }
@@ -74,6 +79,10 @@ function printSummary(config: LauncherConfig, stack: RunningStack, seed?: DemoSe
       ? `  Logs      ${stack.logDir}/<app>.log (JSON lines; CONFER_LOGS=pretty prints them here instead)`
       : '  Logs      on this terminal',
   );
+  if (config.seed && !seed) {
+    say();
+    say('Demo organisation: not seeded (see the warning above).');
+  }
   if (seed) {
     const admin = seed.logins.find((login) => login.roles.includes('org_admin'));
     say();
