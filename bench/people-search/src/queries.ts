@@ -83,9 +83,7 @@ export function benchQueries(people: BenchPerson[], count: number, seed = 7): Be
   });
 }
 
-/** The length of the given name's pinyin: the pinyin key of the given name alone. */
+/** The length of the given name's pinyin: its given_pinyin key. */
 function pinyinOfGivenLength(person: BenchPerson): number {
-  const pinyin = person.keys.filter((key) => key.kind === 'pinyin').map((key) => key.key);
-
-  return pinyin.length > 1 ? pinyin[1].length : 1;
+  return person.keys.find((key) => key.kind === 'given_pinyin')?.key.length ?? 1;
 }

@@ -52,7 +52,9 @@ const COLLEAGUES = `colleagues AS MATERIALIZED (
 /**
  * People search over the keys precomputed at sync time (see search-keys.ts).
  * Ranking: a whole name, pinyin or address matched exactly, then as a prefix,
- * then initials (exact before prefix), then fuzzy (one typing slip away, or the
+ * then initials (exact before prefix), then the given name alone (its
+ * characters, pinyin or initials, exact or prefix alike: 王小明 for xm, below
+ * everyone whose name starts so), then fuzzy (one typing slip away, or the
  * same sound in other characters); on a tie, people sharing a department with
  * the viewer come first, then the closer match (trigram similarity), then the
  * name. Disabled people are never returned.
@@ -155,6 +157,7 @@ export class PeopleSearchService {
        ranked AS (
          SELECT h.user_id,
                 min(CASE
+                      WHEN h.kind IN ('given_name', 'given_pinyin', 'given_initials') THEN 4
                       WHEN h.kind <> 'initials' AND h.key = ANY($3::text[]) THEN 0
                       WHEN h.kind <> 'initials' THEN 1
                       WHEN h.key = ANY($3::text[]) THEN 2

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 
 import { searchKeys } from './search-keys';
-import { KeyedPerson, writeSearchKeys } from './search-key-writer';
+import { KeyedPerson, rekeyChineseNames, writeSearchKeys } from './search-key-writer';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
 
@@ -94,5 +94,51 @@ describe(writeSearchKeys.name, () => {
 
     await expect(writeSearchKeys(manager, people, 3)).rejects.toThrow('insert refused');
     expect(statements).toBe(2);
+  });
+});
+
+describe(rekeyChineseNames.name, () => {
+  const row = (index: number, displayName: string, surname: string | null = null) => ({
+    id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+    org_id: ORG,
+    display_name: displayName,
+    surname,
+    given_name: null,
+    email: `p${index}@example.cn`,
+    secondary_emails: [],
+  });
+
+  it('pages through keyed people by id and rewrites only those with Chinese in a name', async () => {
+    const pages = [
+      [row(1, '王小明', '王'), row(2, 'Alice Brown')],
+      [row(3, 'David Wu 吴大卫'), row(4, 'Bob', '陈')],
+      [],
+    ];
+    const calls: { sql: string; params: unknown[] }[] = [];
+    const manager = {
+      query: async (sql: string, params: unknown[]) => {
+        calls.push({ sql, params });
+
+        return sql.trim().startsWith('SELECT') ? pages.shift() : [];
+      },
+    } as unknown as EntityManager;
+
+    const rekeyed = await rekeyChineseNames(manager, 2);
+
+    expect(rekeyed).toBe(3);
+    const selects = calls.filter((call) => call.sql.trim().startsWith('SELECT'));
+    expect(selects.map((call) => call.params)).toEqual([
+      ['00000000-0000-0000-0000-000000000000', 2],
+      [row(2, '').id, 2],
+      [row(4, '').id, 2],
+    ]);
+    const deleted = calls
+      .filter((call) => call.sql.startsWith('DELETE'))
+      .flatMap((call) => call.params[0] as string[]);
+    expect(deleted).toEqual([row(1, '').id, row(3, '').id, row(4, '').id]);
+    const kinds = calls
+      .filter((call) => call.sql.includes('INSERT'))
+      .flatMap((call) => (call.params as string[][])[2]);
+    expect(kinds).toContain('given_initials');
   });
 });

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 
 import { User } from '../users/user.entity';
-import { SearchKey, searchKeys } from './search-keys';
+import { hasChineseName, SearchKey, searchKeys } from './search-keys';
 
 /** What keys are computed from, and whose they are. */
 export type KeyedPerson = Pick<
@@ -52,6 +52,60 @@ export async function writeSearchKeys(
     writing.catch(() => undefined);
   }
   await writing;
+}
+
+/**
+ * Recomputes the keys of everyone keyed so far whose name has Chinese characters
+ * (display name, surname or given name): the people whose keys the current
+ * searchKeys computes differently from earlier versions (keys of the Chinese
+ * part of a mixed-script name, the given name's own kinds and initials). Others'
+ * keys are left alone, as are people never keyed (added by hand). Reads people
+ * in id order a batch at a time, so memory stays one batch whatever the
+ * directory's size. Answers how many people were rekeyed.
+ */
+export async function rekeyChineseNames(
+  manager: EntityManager,
+  batchSize = SEARCH_KEY_BATCH,
+): Promise<number> {
+  const step = Math.max(1, Math.floor(batchSize));
+  let after = '00000000-0000-0000-0000-000000000000';
+  let rekeyed = 0;
+  for (;;) {
+    const rows: {
+      id: string;
+      org_id: string;
+      display_name: string;
+      surname: string | null;
+      given_name: string | null;
+      email: string;
+      secondary_emails: string[];
+    }[] = await manager.query(
+      `SELECT u.id, u.org_id, u.display_name, u.surname, u.given_name, u.email, u.secondary_emails
+       FROM users u
+       WHERE u.id > $1::uuid
+         AND EXISTS (SELECT 1 FROM user_search_keys k WHERE k.user_id = u.id)
+       ORDER BY u.id
+       LIMIT $2`,
+      [after, step],
+    );
+    if (rows.length === 0) {
+      return rekeyed;
+    }
+    after = rows[rows.length - 1].id;
+    const people: KeyedPerson[] = rows
+      .map((row) => ({
+        id: row.id,
+        orgId: row.org_id,
+        displayName: row.display_name,
+        surname: row.surname,
+        givenName: row.given_name,
+        email: row.email,
+        secondaryEmails: row.secondary_emails,
+      }))
+      .filter(hasChineseName);
+    await writeSearchKeys(manager, people, step);
+    rekeyed += people.length;
+  }
 }
 
 /**

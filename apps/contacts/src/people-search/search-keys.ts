@@ -1,6 +1,22 @@
 import { pinyin } from 'pinyin-pro';
 
-export type SearchKeyKind = 'name' | 'pinyin' | 'initials' | 'email';
+/**
+ * name, pinyin and initials read the whole name, surname first; the given_ kinds
+ * read the given name alone (小明, xiaoming, xm for 王小明), which ranks below them.
+ */
+export type SearchKeyKind =
+  'name' | 'pinyin' | 'initials' | 'given_name' | 'given_pinyin' | 'given_initials' | 'email';
+
+/** Every kind, as the user_search_keys_kind_known constraint lists them. */
+export const SEARCH_KEY_KINDS: readonly SearchKeyKind[] = [
+  'name',
+  'pinyin',
+  'initials',
+  'given_name',
+  'given_pinyin',
+  'given_initials',
+  'email',
+];
 
 export interface SearchKey {
   kind: SearchKeyKind;
@@ -47,9 +63,14 @@ const COMPOUND_SURNAMES = new Set([
 
 /**
  * Every key a person can be found by, computed once at sync time: the name as
- * written and its words, for Chinese names the full pinyin and its initials
- * (the surname read as a surname: 单 shan, 曾 zeng, 尉迟 yuchi), and each
- * address with its local part. Keys are lower case, NFC, without spaces.
+ * written and its Latin words; for a name with Chinese characters (in the
+ * display name, or failing that in the surname and given name fields), keys of
+ * its Chinese part alone: the characters, the full pinyin and its initials (the
+ * surname read as a surname: 单 shan, 曾 zeng, 尉迟 yuchi), and the given name's
+ * characters, pinyin and initials; and each address with its local part. So
+ * "David Wu 吴大卫" is found by david, wu, 吴, 大卫, wudawei, dawei and wdw. Keys
+ * are lower case, NFC, without spaces: at most six from the Chinese part, so
+ * the count per person stays bounded.
  */
 export function searchKeys(person: SearchablePerson): SearchKey[] {
   const keys = new Map<string, SearchKey>();
@@ -65,15 +86,22 @@ export function searchKeys(person: SearchablePerson): SearchKey[] {
   for (const word of name.match(LATIN_WORD) ?? []) {
     add('name', word);
   }
-  if (HAN.test(name)) {
-    const syllables = nameSyllables(name, person.surname ?? undefined);
+  const chinese = chineseName(person);
+  if (chinese) {
+    const surname = surnameOf(chinese, person.surname ?? undefined);
+    const syllables = nameSyllables(chinese, surname);
+    add('name', chinese);
     add('pinyin', syllables.join(''));
-    add('initials', syllables.map((syllable) => syllable[0]).join(''));
-    // The given name alone, as colleagues often type it.
-    const surnameLength = surnameOf(name, person.surname ?? undefined).length;
-    if (surnameLength > 0 && surnameLength < name.length) {
-      add('name', name.slice(surnameLength));
-      add('pinyin', syllables.slice(surnameLength).join(''));
+    add('initials', initials(syllables));
+    // The given name alone, as colleagues often type it: 小明, xiaoming, xm.
+    if (surname.length > 0 && surname.length < chinese.length) {
+      const given = syllables.slice(surname.length);
+      add('given_name', chinese.slice(surname.length));
+      add('given_pinyin', given.join(''));
+      // One syllable's initial is already a prefix of its pinyin.
+      if (given.length > 1) {
+        add('given_initials', initials(given));
+      }
     }
   }
   for (const address of [person.email, ...(person.secondaryEmails ?? [])]) {
@@ -82,6 +110,30 @@ export function searchKeys(person: SearchablePerson): SearchKey[] {
   }
 
   return [...keys.values()];
+}
+
+/**
+ * The Chinese characters of a person's name, in order, others left out: of the
+ * display name ("David Wu 吴大卫" → 吴大卫), or, when it has none, of the surname
+ * and given name fields. Undefined for a name without any.
+ */
+function chineseName(person: SearchablePerson): string | undefined {
+  const hanOf = (text: string | null | undefined): string =>
+    [...(text ?? '').normalize('NFC')].filter((char) => HAN.test(char)).join('');
+  const chinese = hanOf(person.displayName) || hanOf(person.surname) + hanOf(person.givenName);
+
+  return chinese || undefined;
+}
+
+/** Whether searchKeys finds Chinese characters in the person's name fields. */
+export function hasChineseName(
+  person: Pick<SearchablePerson, 'displayName' | 'surname' | 'givenName'>,
+): boolean {
+  return chineseName({ ...person, email: '' }) !== undefined;
+}
+
+function initials(syllables: string[]): string {
+  return syllables.map((syllable) => syllable[0]).join('');
 }
 
 /**
@@ -96,7 +148,7 @@ export function queryForms(query: string): string[] {
   }
   const forms = [folded];
   if (HAN.test(folded) && /[a-z]/.test(folded)) {
-    forms.push(nameSyllables(folded, undefined).join(''));
+    forms.push(nameSyllables(folded, surnameOf(folded, undefined)).join(''));
   }
 
   return [...new Set(forms)];
@@ -113,7 +165,7 @@ export function soundForm(query: string): string | undefined {
   if (!HAN.test(folded)) {
     return undefined;
   }
-  const sound = nameSyllables(folded, undefined).join('');
+  const sound = nameSyllables(folded, surnameOf(folded, undefined)).join('');
 
   return /^[a-z]+$/.test(sound) ? sound : undefined;
 }
@@ -129,9 +181,11 @@ export function foldQuery(text: string): string {
     .replace(/[\s\p{Cc}]+/gu, '');
 }
 
-/** One pinyin syllable (no tones, lower case) per character; non-Han runs kept whole. */
-function nameSyllables(name: string, surname: string | undefined): string[] {
-  const family = surnameOf(name, surname);
+/**
+ * One pinyin syllable (no tones, lower case) per character, `family` (the name's
+ * first characters) read as a surname; non-Han runs kept whole.
+ */
+function nameSyllables(name: string, family: string): string[] {
   const rest = name.slice(family.length);
 
   return [...(family ? toPinyin(family, true) : []), ...(rest ? toPinyin(rest, false) : [])].filter(
