@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Client as PgClient } from 'pg';
+import { DataSource } from 'typeorm';
 
 import { databaseUrl } from '@confer/database';
 import { Caller, systemCaller } from '@confer/grpc';
@@ -16,6 +17,7 @@ import {
   uniqueToken,
 } from '@confer/testing';
 
+import { RekeyChineseNames1796416628893 } from '../src/migrations/1796416628893-rekey-chinese-names';
 import { PeopleSearchService } from '../src/people-search/people-search.service';
 import { fixtureDirectory, syncToEnd } from './fixture-directory';
 import { RunningContacts, startContacts } from './start-contacts';
@@ -216,6 +218,144 @@ describe(PeopleSearchService.name, () => {
       await db.query('DELETE FROM users WHERE id = ANY($1::uuid[])', [ids]);
       await db.query('DELETE FROM departments WHERE id = $1', [departmentId]);
     }
+  });
+
+  it('finds people synced from the directory by the initials of their given name', async () => {
+    // 尉迟乐天 and 曾乐天: given name 乐天, letian, lt.
+    const found = await uids('lt', viewer, 50);
+
+    expect(found).toEqual(expect.arrayContaining(['yuchiletian', 'zengletian']));
+  });
+
+  describe('people keyed by an earlier version, once the rekey migration ran', () => {
+    /** Inserted people: display name, surname, given name, and the keys the earlier version wrote. */
+    const people = {
+      david: [
+        'David Wu 吴大卫',
+        'Wu',
+        'David',
+        'name:davidwu吴大卫 name:david name:wu pinyin:davidwuwudawei initials:dwdw',
+      ],
+      xiaoming: [
+        '王小明',
+        '王',
+        '小明',
+        'name:王小明 pinyin:wangxiaoming initials:wxm name:小明 pinyin:xiaoming',
+      ],
+      xuming: ['徐明', '徐', '明', 'name:徐明 pinyin:xuming initials:xm name:明 pinyin:ming'],
+      xiaomengyao: [
+        '肖梦瑶',
+        '肖',
+        '梦瑶',
+        'name:肖梦瑶 pinyin:xiaomengyao initials:xmy name:梦瑶 pinyin:mengyao',
+      ],
+      xiaoming2: ['萧明', '萧', '明', 'name:萧明 pinyin:xiaoming initials:xm name:明 pinyin:ming'],
+      // A legacy key no version computes: proves a Latin name's keys are left alone.
+      frank: ['Frank Xu', null, null, 'name:frankxu name:frank name:xu name:fxlegacy'],
+    } as const;
+    const ids = Object.fromEntries(Object.keys(people).map((who) => [who, randomUUID()])) as Record<
+      keyof typeof people,
+      string
+    >;
+    const who = new Map(Object.entries(ids).map(([name, id]) => [id, name]));
+    const names = async (query: string): Promise<string[]> =>
+      (await app.client.searchPeople(viewer, { orgId, query, limit: 50 })).items.flatMap((item) =>
+        who.has(item.id) ? [who.get(item.id)!] : [],
+      );
+    const keysOf = async (id: string): Promise<string[]> =>
+      (
+        await db.query<{ k: string }>(
+          `SELECT kind || ':' || key AS k FROM user_search_keys WHERE user_id = $1 ORDER BY 1`,
+          [id],
+        )
+      ).rows.map((row) => row.k);
+
+    beforeAll(async () => {
+      for (const [name, [displayName, surname, givenName, keys]] of Object.entries(people)) {
+        const id = ids[name as keyof typeof people];
+        const email = `zzrekey.${name}@example.cn`;
+        await db.query(
+          `INSERT INTO users (id, org_id, email, display_name, surname, given_name)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [id, orgId, email, displayName, surname, givenName],
+        );
+        const pairs = [...keys.split(' '), `email:${email}`, `email:zzrekey.${name}`];
+        await db.query(
+          `INSERT INTO user_search_keys (org_id, user_id, kind, key)
+           SELECT $1, $2, split_part(p, ':', 1), substr(p, strpos(p, ':') + 1)
+           FROM unnest($3::text[]) AS p`,
+          [orgId, id, pairs],
+        );
+      }
+    });
+
+    afterAll(async () => {
+      await db.query('DELETE FROM users WHERE id = ANY($1::uuid[])', [Object.values(ids)]);
+    });
+
+    it('were not found by their Chinese part or given-name initials before it', async () => {
+      for (const query of ['吴大卫', '大卫', 'dawei']) {
+        expect(await names(query)).not.toContain('david');
+      }
+      expect(await names('xm')).not.toContain('xiaoming');
+    });
+
+    it('re-derives the keys of Chinese names only, in one migration run', async () => {
+      const frankBefore = await keysOf(ids.frank);
+      const runner = app.app.get(DataSource).createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await new RekeyChineseNames1796416628893().up(runner);
+        await runner.commitTransaction();
+      } finally {
+        await runner.release();
+      }
+
+      expect(await keysOf(ids.david)).toEqual(
+        [
+          'name:davidwu吴大卫',
+          'name:david',
+          'name:wu',
+          'name:吴大卫',
+          'pinyin:wudawei',
+          'initials:wdw',
+          'given_name:大卫',
+          'given_pinyin:dawei',
+          'given_initials:dw',
+          'email:zzrekey.david@example.cn',
+          'email:zzrekey.david',
+        ].sort(),
+      );
+      expect(await keysOf(ids.xiaoming)).toContain('given_initials:xm');
+      expect(await keysOf(ids.frank)).toEqual(frankBefore);
+    });
+
+    it.each(['吴', '吴大卫', '大卫', 'dawei', 'wudawei', 'wdw', 'wu', 'david'])(
+      'finds a mixed-script name by %s',
+      async (query) => {
+        expect(await names(query)).toContain('david');
+      },
+    );
+
+    it('finds a given name by its initials, below everyone whose initials start so', async () => {
+      const found = await names('xm');
+
+      expect(found).toContain('xiaoming');
+      // 徐明 and 萧明 are xm exactly, 肖梦瑶 starts xm: all surname first.
+      expect(found.indexOf('xiaoming')).toBeGreaterThan(found.indexOf('xuming'));
+      expect(found.indexOf('xiaoming')).toBeGreaterThan(found.indexOf('xiaoming2'));
+      expect(found.indexOf('xiaoming')).toBeGreaterThan(found.indexOf('xiaomengyao'));
+      expect(found.indexOf('xuming')).toBeGreaterThanOrEqual(0);
+      expect(found.indexOf('xiaomengyao')).toBeGreaterThanOrEqual(0);
+    });
+
+    it('ranks a given name’s pinyin below a whole name’s', async () => {
+      // xiaoming: 萧明's whole pinyin, 王小明's given name; 肖梦瑶 follows as a slip (xiaomeng).
+      expect((await names('xiaoming')).slice(0, 2)).toEqual(['xiaoming2', 'xiaoming']);
+      const prefix = await names('xiaom');
+      expect(prefix.slice(0, 2).sort()).toEqual(['xiaomengyao', 'xiaoming2']);
+      expect(prefix[2]).toBe('xiaoming');
+    });
   });
 
   it('refuses to search another organisation', async () => {
