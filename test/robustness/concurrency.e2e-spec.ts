@@ -157,8 +157,12 @@ describe('concurrent requests on one conversation', () => {
     expect((await carol.api.get(`/conversations/${group.id}`)).status).toBe(
       carolIsMember ? 200 : 404,
     );
-    const ofCarolInGroup = (f: { type: string; data: unknown }) => {
-      const data = f.data as { conversationId: string; userIds?: string[]; userId?: string };
+    const ofCarolInGroup = (f: { type: string; data?: unknown }) => {
+      const data = (f.data ?? {}) as {
+        conversationId?: string;
+        userIds?: string[];
+        userId?: string;
+      };
 
       return (
         data.conversationId === group.id &&
