@@ -13,7 +13,7 @@ const servers = testServers();
 
 /** What each seeding step writes, read straight from each app's database. */
 const SNAPSHOT_QUERIES = {
-  auth_2fa: [
+  'auth-2fa': [
     `SELECT user_id, encode(password_hash, 'hex') AS hash, updated_at
      FROM local_credentials ORDER BY user_id`,
     'SELECT count(*)::int AS sessions FROM sessions',
