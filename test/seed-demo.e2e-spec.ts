@@ -69,7 +69,7 @@ describe('seedDemo on a seeded organisation', () => {
 
   it('seeded the demo organisation without signing anyone in', async () => {
     expect(stack().seed.createdUsers).toBe(DEMO_PEOPLE.length);
-    expect(await query('auth_2fa', 'SELECT device_name FROM sessions')).toEqual([]);
+    expect(await query('auth-2fa', 'SELECT device_name FROM sessions')).toEqual([]);
   });
 
   it('finds everything and changes nothing after the administrator turned two-factor on', async () => {
