@@ -18,6 +18,25 @@ export function requireOrgAdmin(caller: Caller): void {
  * accepts (another case, a doubled slash) is still recognised.
  */
 export function isAdminRoute(controller: object, handler: object): boolean {
+  // Asked on every request; routes never change once the app is up. Keyed by controller
+  // too, as an inherited handler may serve under several prefixes.
+  let handlers = adminRoutes.get(controller);
+  if (!handlers) {
+    handlers = new WeakMap();
+    adminRoutes.set(controller, handlers);
+  }
+  let known = handlers.get(handler);
+  if (known === undefined) {
+    known = readIsAdminRoute(controller, handler);
+    handlers.set(handler, known);
+  }
+
+  return known;
+}
+
+const adminRoutes = new WeakMap<object, WeakMap<object, boolean>>();
+
+function readIsAdminRoute(controller: object, handler: object): boolean {
   const prefixes = pathsOf(Reflect.getMetadata(PATH_METADATA, controller));
   const routes = pathsOf(Reflect.getMetadata(PATH_METADATA, handler));
 
