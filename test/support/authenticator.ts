@@ -1,11 +1,10 @@
-import { createHmac } from 'node:crypto';
+import { base32Decode, hotp, PRODUCT_TOTP } from '@confer/auth-2fa/dist/two-factor/totp';
 
 /**
  * The mobile app's side of two-factor sign-in, as a spec drives it: reads the
  * otpauth:// URI of the enrolment QR code (secret, period, Confer's binding
- * token) and shows codes the way an authenticator app computes them (RFC 6238
- * over RFC 4226: HMAC-SHA-1, dynamic truncation, six digits), written here
- * independently of the product's own implementation.
+ * token) and shows codes computed by auth-2fa's own built TOTP (six digits,
+ * HMAC-SHA-1), whose unit tests hold it to the RFC 6238 appendix B vectors.
  */
 export class Authenticator {
   private lastStep = -1;
@@ -39,13 +38,7 @@ export class Authenticator {
 
   /** The code of one time step. */
   codeAt(step: number): string {
-    const counter = Buffer.alloc(8);
-    counter.writeUInt32BE(Math.floor(step / 2 ** 32), 0);
-    counter.writeUInt32BE(step % 2 ** 32, 4);
-    const mac = createHmac('sha1', this.secret).update(counter).digest();
-    const offset = mac[mac.length - 1] & 0x0f;
-
-    return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
+    return hotp(this.secret, step, PRODUCT_TOTP.digits, PRODUCT_TOTP.algorithm);
   }
 
   stepAt(ms: number): number {
@@ -83,26 +76,4 @@ export class Authenticator {
 
     return ['000000', '111111', '222222'].find((value) => !near.includes(value))!;
   }
-}
-
-/** RFC 4648 base32, as otpauth URIs carry secrets (upper case, padding optional). */
-function base32Decode(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const bytes: number[] = [];
-  let buffer = 0;
-  let bits = 0;
-  for (const char of text.replace(/=+$/, '').toUpperCase()) {
-    const value = alphabet.indexOf(char);
-    if (value < 0) {
-      throw new Error('the secret is not base32');
-    }
-    buffer = (buffer << 5) | value;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((buffer >> bits) & 0xff);
-    }
-  }
-
-  return Buffer.from(bytes);
 }

@@ -1,11 +1,14 @@
-import { createHmac } from 'node:crypto';
+import {
+  base32Decode as productBase32Decode,
+  hotp,
+  PRODUCT_TOTP,
+} from '@confer/auth-2fa/dist/two-factor/totp';
 
 /**
  * The Confer app's side of two-factor sign-in, simulated: it reads the
  * otpauth:// URI the enrolment QR code carries (secret, period, binding
- * token) and computes codes as an authenticator app does (RFC 6238 over
- * RFC 4226: HMAC-SHA-1, dynamic truncation, six digits). Written apart from
- * the product's own TOTP, so a mistake in one does not hide in the other.
+ * token) and shows codes computed by auth-2fa's own TOTP (six digits,
+ * HMAC-SHA-1), whose unit tests hold it to the RFC 6238 appendix B vectors.
  */
 export class Authenticator {
   /** The last time step whose code was shown; the server takes each step once. */
@@ -44,13 +47,7 @@ export class Authenticator {
   }
 
   codeAt(step: number): string {
-    const counter = Buffer.alloc(8);
-    counter.writeUInt32BE(Math.floor(step / 2 ** 32), 0);
-    counter.writeUInt32BE(step % 2 ** 32, 4);
-    const mac = createHmac('sha1', this.secret).update(counter).digest();
-    const offset = mac[mac.length - 1] & 0x0f;
-
-    return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
+    return hotp(this.secret, step, PRODUCT_TOTP.digits, PRODUCT_TOTP.algorithm);
   }
 
   /** The current step's code, spending the step; undefined when this step was already spent. */
@@ -72,22 +69,9 @@ export class Authenticator {
 
 /** RFC 4648 base32, as otpauth URIs carry secrets (upper case, padding optional). */
 export function base32Decode(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const bytes: number[] = [];
-  let buffer = 0;
-  let bits = 0;
-  for (const char of text.replace(/=+$/, '').toUpperCase()) {
-    const value = alphabet.indexOf(char);
-    if (value < 0) {
-      throw new Error('the secret is not base32');
-    }
-    buffer = ((buffer << 5) | value) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((buffer >> bits) & 0xff);
-    }
+  try {
+    return productBase32Decode(text);
+  } catch {
+    throw new Error('the secret is not base32');
   }
-
-  return Buffer.from(bytes);
 }
