@@ -1,43 +1,8 @@
-import { readFileSync } from 'node:fs';
-
 import { contacts } from '@confer/proto';
 import { Caller } from '@confer/grpc';
+import { LdifEntry, readLdif } from '@confer/stack';
 
 import { RunningContacts } from './start-contacts';
-
-/** One LDIF entry: its DN and its attributes by name, values decoded. */
-export interface LdifEntry {
-  dn: string;
-  attributes: Map<string, string[]>;
-}
-
-/** Parses slapcat-style LDIF: folded lines, base64 (`::`) values. */
-export function readLdif(path: string): LdifEntry[] {
-  const unfolded = readFileSync(path, 'utf8').replace(/\r?\n /g, '');
-  const entries: LdifEntry[] = [];
-  for (const block of unfolded.split(/\r?\n\r?\n/)) {
-    const attributes = new Map<string, string[]>();
-    let dn = '';
-    for (const line of block.split(/\r?\n/).filter((text) => text && !text.startsWith('#'))) {
-      const match = /^([^:]+)(::?) ?(.*)$/.exec(line);
-      if (!match) {
-        continue;
-      }
-      const [, name, separator, raw] = match;
-      const value = separator === '::' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-      if (name === 'dn') {
-        dn = value;
-      } else {
-        attributes.set(name, [...(attributes.get(name) ?? []), value]);
-      }
-    }
-    if (dn) {
-      entries.push({ dn, attributes });
-    }
-  }
-
-  return entries;
-}
 
 /** What the fixture holds, counted from the LDIF itself. */
 export interface FixtureDirectory {

@@ -9,3 +9,4 @@ export * from './containers';
 export * from './keycloak/keycloak-issuer';
 export * from './yes-imap-server';
 export * from './benchmark-page';
+export * from './directory-population';
