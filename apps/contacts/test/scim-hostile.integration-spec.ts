@@ -2,23 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import { Client as PgClient } from 'pg';
 
-import { Caller } from '@confer/grpc';
-import { contacts } from '@confer/proto';
 import { conferFailure } from '@confer/testing';
 
 import { useContacts } from './contacts-harness';
+import { anyone, DEPARTMENT, ENTERPRISE, GROUP, Json, scimClient, USER } from './scim-client';
 import { RunningContacts } from './start-contacts';
-
-const BASE_URL = 'https://confer.test/scim/v2';
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const DEPARTMENT = 'urn:confer:params:scim:schemas:extension:department:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-type ScimRequest = Parameters<contacts.ContactsServiceClient['scimGet']>[0];
-type Resource = ScimRequest['resource'];
-type Json = Record<string, unknown> & { id: string; meta: { version: string } };
 
 jest.setTimeout(120_000);
 
@@ -28,50 +16,10 @@ describe('SCIM against hostile and quirky clients', () => {
   let db: PgClient;
   let orgId: string;
   let token: string;
-  const anyone: Caller = { userId: 'scim', orgId: 'scim', roles: [], correlationId: 'it-scim' };
-
-  const request = (resource: 'User' | 'Group', fields: Partial<ScimRequest> = {}): ScimRequest => ({
-    token,
-    resource: `SCIM_RESOURCE_${resource.toUpperCase()}` as Resource,
-    id: '',
-    bodyJson: '',
-    ifMatch: '',
-    baseUrl: BASE_URL,
-    filter: '',
-    startIndex: 0,
-    count: 0,
-    countGiven: false,
-    attributes: [],
-    excludedAttributes: [],
-    ...fields,
-  });
-  const create = async (resource: 'User' | 'Group', body: object) =>
-    JSON.parse(
-      (await app.client.scimCreate(anyone, request(resource, { bodyJson: JSON.stringify(body) })))
-        .bodyJson,
-    ) as Json;
-  const get = async (resource: 'User' | 'Group', id: string) =>
-    JSON.parse((await app.client.scimGet(anyone, request(resource, { id }))).bodyJson) as Json;
-  const patchBody = (operations: object[]) =>
-    JSON.stringify({ schemas: [PATCH_OP], Operations: operations });
-  const patch = async (resource: 'User' | 'Group', id: string, operations: object[]) =>
-    JSON.parse(
-      (
-        await app.client.scimPatch(
-          anyone,
-          request(resource, { id, bodyJson: patchBody(operations) }),
-        )
-      ).bodyJson,
-    ) as Json;
-  const put = async (resource: 'User' | 'Group', id: string, body: object) =>
-    JSON.parse(
-      (
-        await app.client.scimReplace(
-          anyone,
-          request(resource, { id, bodyJson: JSON.stringify(body) }),
-        )
-      ).bodyJson,
-    ) as Json;
+  const { request, create, get, patchBody, patch, put } = scimClient(
+    () => app,
+    () => token,
+  );
   const memberIds = (group: Json) => (group.members as { value: string }[]).map((m) => m.value);
   const person = (name: string) =>
     create('User', { schemas: [USER], userName: `${name}@example.com`, displayName: name });

@@ -5,22 +5,12 @@ import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 
 import { Caller, systemCaller } from '@confer/grpc';
-import { contacts } from '@confer/proto';
 import { conferFailure } from '@confer/testing';
 
 import { ScimUsersService } from '../src/scim/users/scim-users.service';
 import { useContacts } from './contacts-harness';
+import { anyone, DEPARTMENT, GROUP, PATCH_OP, scimClient, USER } from './scim-client';
 import { RunningContacts } from './start-contacts';
-
-const BASE_URL = 'https://confer.test/scim/v2';
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const DEPARTMENT = 'urn:confer:params:scim:schemas:extension:department:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-type ScimRequest = Parameters<contacts.ContactsServiceClient['scimGet']>[0];
-type Resource = ScimRequest['resource'];
-type Json = Record<string, unknown> & { id: string; meta: { version: string } };
 
 const fixture = (name: string) =>
   JSON.parse(
@@ -37,58 +27,10 @@ describe(ScimUsersService.name, () => {
   let orgId: string;
   let admin: Caller;
   let token: string;
-  // SCIM calls act for the token, not for the call's caller.
-  const anyone: Caller = { userId: 'scim', orgId: 'scim', roles: [], correlationId: 'it-scim' };
-
-  const request = (resource: 'User' | 'Group', fields: Partial<ScimRequest> = {}): ScimRequest => ({
-    token,
-    resource: `SCIM_RESOURCE_${resource.toUpperCase()}` as Resource,
-    id: '',
-    bodyJson: '',
-    ifMatch: '',
-    baseUrl: BASE_URL,
-    filter: '',
-    startIndex: 0,
-    count: 0,
-    countGiven: false,
-    attributes: [],
-    excludedAttributes: [],
-    ...fields,
-  });
-  const create = async (resource: 'User' | 'Group', body: object) =>
-    JSON.parse(
-      (await app.client.scimCreate(anyone, request(resource, { bodyJson: JSON.stringify(body) })))
-        .bodyJson,
-    ) as Json;
-  const get = async (resource: 'User' | 'Group', id: string) =>
-    JSON.parse((await app.client.scimGet(anyone, request(resource, { id }))).bodyJson) as Json;
-  const list = async (resource: 'User' | 'Group', filter: string) =>
-    JSON.parse(
-      (
-        await app.client.scimList(
-          anyone,
-          request(resource, { filter, count: 50, countGiven: true }),
-        )
-      ).bodyJson,
-    ) as { totalResults: number; Resources: Json[] };
-  const patch = async (
-    resource: 'User' | 'Group',
-    id: string,
-    operations: object[],
-    ifMatch = '',
-  ) =>
-    JSON.parse(
-      (
-        await app.client.scimPatch(
-          anyone,
-          request(resource, {
-            id,
-            ifMatch,
-            bodyJson: JSON.stringify({ schemas: [PATCH_OP], Operations: operations }),
-          }),
-        )
-      ).bodyJson,
-    ) as Json;
+  const { request, create, get, list, patch } = scimClient(
+    () => app,
+    () => token,
+  );
   /** The tables SCIM writes, and how many events have been published. */
   const snapshot = async () => ({
     ...(

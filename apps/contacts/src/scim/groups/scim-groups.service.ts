@@ -4,11 +4,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { isUuid, violatedUniqueConstraint } from '../../persistence/postgres-errors';
-import { filterToSql } from '../filter/filter-sql';
-import { parseFilter, ScimFilter } from '../filter/scim-filter';
 import { applyPatch } from '../patch/scim-patch';
 import { ScimContext, ScimListPage, ScimListQuery, ScimResult, resultOf } from '../scim-context';
-import { ifMatchAdmits, SCHEMA, ScimResource } from '../scim-json';
+import { SCHEMA, ScimResource } from '../scim-json';
+import { listRows, refuseIdChange, refuseStale, ScimTable } from '../scim-store';
 import { ScimError } from '../scim.errors';
 import {
   fromScimGroup,
@@ -28,6 +27,14 @@ import {
 } from './scim-group-rows';
 
 const PATCH_RULES = { extensions: [SCHEMA.department], readOnly: ['id', 'meta'] };
+
+const DEPARTMENTS: ScimTable = {
+  from: 'departments d',
+  scope: 'd.org_id = $1',
+  order: 'd.created_at, d.id',
+  select: ROW_COLUMNS,
+  columns: GROUP_COLUMNS,
+};
 
 /**
  * SCIM Groups are the organisation's departments: displayName is the name,
@@ -82,21 +89,8 @@ export class ScimGroupsService {
     query: ScimListQuery,
     withMembers: boolean,
   ): Promise<ScimListPage> {
-    const filter = query.filter ? parseFilter(query.filter) : undefined;
-    const compiled = filter
-      ? filterToSql(filter, GROUP_COLUMNS, 4)
-      : { sql: 'true', parameters: [] };
-    const rows: (RawGroupRow & { total: string })[] = await this.dataSource.query(
-      `SELECT ${ROW_COLUMNS}, count(*) OVER () AS total FROM departments d
-        WHERE d.org_id = $1 AND ${compiled.sql}
-        ORDER BY d.created_at, d.id OFFSET $2 LIMIT $3`,
-      [context.orgId, query.startIndex - 1, query.count, ...compiled.parameters],
-    );
-    const totalResults =
-      rows.length > 0 || (query.startIndex === 1 && query.count > 0)
-        ? Number(rows[0]?.total ?? 0)
-        : await this.count(context.orgId, filter);
-    const groups = rows.map(toRow);
+    const page = await listRows<RawGroupRow>(this.dataSource, DEPARTMENTS, context.orgId, query);
+    const groups = page.rows.map(toRow);
     const members = withMembers
       ? await membersOf(
           this.dataSource.manager,
@@ -105,7 +99,7 @@ export class ScimGroupsService {
       : new Map<string, MemberRef[]>();
 
     return {
-      totalResults,
+      totalResults: page.totalResults,
       resources: groups.map((group) => {
         const resource = toScimGroup(group, members.get(group.id) ?? [], context.baseUrl);
         if (!withMembers) {
@@ -124,11 +118,7 @@ export class ScimGroupsService {
     ifMatch: string,
   ): Promise<ScimResult> {
     return this.change(context, id, ifMatch, (current, row) => {
-      const bodyId =
-        typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
-      if (bodyId !== undefined && bodyId !== current.id) {
-        throw ScimError.mutability('id');
-      }
+      refuseIdChange(body, current);
 
       return fromScimGroup(body, { parentId: row.parentId });
     });
@@ -156,9 +146,7 @@ export class ScimGroupsService {
     await this.write(context.orgId, async (manager) => {
       const row = await this.find(manager, context.orgId, id, true);
       const current = await this.represent(manager, row, context.baseUrl, true);
-      if (!ifMatchAdmits(ifMatch, (current.meta as { version: string }).version)) {
-        throw ScimError.versionMismatch();
-      }
+      refuseStale(ifMatch, current);
       const [child] = await manager.query(
         'SELECT 1 FROM departments WHERE org_id = $1 AND parent_id = $2 LIMIT 1',
         [context.orgId, row.id],
@@ -184,9 +172,7 @@ export class ScimGroupsService {
     await this.write(context.orgId, async (manager) => {
       const row = await this.find(manager, context.orgId, id, true);
       const current = await this.represent(manager, row, context.baseUrl, true);
-      if (!ifMatchAdmits(ifMatch, (current.meta as { version: string }).version)) {
-        throw ScimError.versionMismatch();
-      }
+      refuseStale(ifMatch, current);
       const fields = next(current, row);
       await this.refuseTaken(manager, context.orgId, fields, row.id);
       if (fields.parentId !== row.parentId) {
@@ -359,17 +345,5 @@ export class ScimGroupsService {
     const members = withMembers ? await membersOf(manager, [row.id]) : new Map();
 
     return toScimGroup(row, members.get(row.id) ?? [], baseUrl);
-  }
-
-  private async count(orgId: string, filter: ScimFilter | undefined): Promise<number> {
-    const compiled = filter
-      ? filterToSql(filter, GROUP_COLUMNS, 2)
-      : { sql: 'true', parameters: [] };
-    const [row]: { total: string }[] = await this.dataSource.query(
-      `SELECT count(*) AS total FROM departments d WHERE d.org_id = $1 AND ${compiled.sql}`,
-      [orgId, ...compiled.parameters],
-    );
-
-    return Number(row.total);
   }
 }

@@ -2,15 +2,12 @@ import { domainOf, foldEmail } from '../../addresses/addresses';
 import { attribute, isObject, SCHEMA, ScimResource, versionOf } from '../scim-json';
 import { ScimError } from '../scim.errors';
 
-/** A person as SCIM reads and writes them: the directory's fields plus SCIM's own. */
-export interface ScimUserRow {
-  id: string;
-  orgId: string;
+/** The directory's fields of a person that SCIM reads and writes. */
+interface ScimPersonFields {
   email: string;
   secondaryEmails: string[];
   /** Address → the SCIM type it was given (work, home, other). */
   emailTypes: Record<string, string>;
-  userName: string | null;
   displayName: string;
   surname: string | null;
   givenName: string | null;
@@ -21,26 +18,21 @@ export interface ScimUserRow {
   departmentLabel: string | null;
   sourceId: string | null;
   status: 'active' | 'disabled';
+}
+
+/** A person as SCIM reads and writes them: the directory's fields plus SCIM's own. */
+export interface ScimUserRow extends ScimPersonFields {
+  id: string;
+  orgId: string;
+  /** Null when none was set: the login address stands in for it. */
+  userName: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** What a SCIM User body sets; everything else in it is accepted and not kept. */
-export interface ScimUserFields {
+export interface ScimUserFields extends ScimPersonFields {
   userName: string;
-  email: string;
-  secondaryEmails: string[];
-  emailTypes: Record<string, string>;
-  displayName: string;
-  surname: string | null;
-  givenName: string | null;
-  title: string | null;
-  deskPhone: string | null;
-  mobile: string | null;
-  employeeNumber: string | null;
-  departmentLabel: string | null;
-  sourceId: string | null;
-  status: 'active' | 'disabled';
 }
 
 export interface GroupRef {

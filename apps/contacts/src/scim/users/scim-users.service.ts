@@ -8,11 +8,10 @@ import { OutboxEvent, OutboxPublisher, writeOutbox } from '@confer/events';
 import { writeSearchKeys } from '../../people-search/search-key-writer';
 import { isUuid, violatedUniqueConstraint } from '../../persistence/postgres-errors';
 import { User } from '../../users/user.entity';
-import { filterToSql } from '../filter/filter-sql';
-import { parseFilter, ScimFilter } from '../filter/scim-filter';
 import { applyPatch } from '../patch/scim-patch';
 import { ScimContext, ScimListPage, ScimListQuery, ScimResult, resultOf } from '../scim-context';
-import { ifMatchAdmits, SCHEMA } from '../scim-json';
+import { SCHEMA } from '../scim-json';
+import { listRows, refuseIdChange, refuseStale, ScimTable } from '../scim-store';
 import { ScimError } from '../scim.errors';
 import { fromScimUser, ScimUserFields, ScimUserRow, toScimUser } from './scim-user-mapping';
 import {
@@ -33,6 +32,15 @@ export const DISABLED_BY_SCIM = 'disabled_by_scim';
 export const DELETED_BY_SCIM = 'deleted_by_scim';
 
 const PATCH_RULES = { extensions: [SCHEMA.enterpriseUser], readOnly: ['id', 'meta', 'groups'] };
+
+/** People SCIM has deleted are gone for it. Paged by users_org_created_idx. */
+const USERS: ScimTable = {
+  from: 'users u',
+  scope: 'u.org_id = $1 AND u.scim_deleted_at IS NULL',
+  order: 'u.created_at, u.id',
+  select: ROW_COLUMNS,
+  columns: USER_COLUMNS,
+};
 
 /**
  * SCIM Users are the organisation's people. Writes go through the same tables,
@@ -84,30 +92,15 @@ export class ScimUsersService {
   }
 
   async list(context: ScimContext, query: ScimListQuery): Promise<ScimListPage> {
-    const filter = query.filter ? parseFilter(query.filter) : undefined;
-    const compiled = filter
-      ? filterToSql(filter, USER_COLUMNS, 4)
-      : { sql: 'true', parameters: [] };
-    // users_org_created_idx: one organisation's people in creation order, then by id.
-    const rows: (RawUserRow & { total: string })[] = await this.dataSource.query(
-      `SELECT ${ROW_COLUMNS}, count(*) OVER () AS total FROM users u
-        WHERE u.org_id = $1 AND u.scim_deleted_at IS NULL AND ${compiled.sql}
-        ORDER BY u.created_at, u.id OFFSET $2 LIMIT $3`,
-      [context.orgId, query.startIndex - 1, query.count, ...compiled.parameters],
-    );
-    // A page past the end (or count 0) has no row to carry the total: count on its own.
-    const totalResults =
-      rows.length > 0 || (query.startIndex === 1 && query.count > 0)
-        ? Number(rows[0]?.total ?? 0)
-        : await this.count(context.orgId, filter);
-    const users = rows.map(toRow);
+    const page = await listRows<RawUserRow>(this.dataSource, USERS, context.orgId, query);
+    const users = page.rows.map(toRow);
     const groups = await groupsOf(
       this.dataSource.manager,
       users.map((user) => user.id),
     );
 
     return {
-      totalResults,
+      totalResults: page.totalResults,
       resources: users.map((user) => toScimUser(user, groups.get(user.id) ?? [], context.baseUrl)),
     };
   }
@@ -119,11 +112,7 @@ export class ScimUsersService {
     ifMatch: string,
   ): Promise<ScimResult> {
     return this.change(context, id, ifMatch, (current) => {
-      const bodyId =
-        typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
-      if (bodyId !== undefined && bodyId !== current.id) {
-        throw ScimError.mutability('id');
-      }
+      refuseIdChange(body, current);
 
       return fromScimUser(body, context.domain);
     });
@@ -145,9 +134,7 @@ export class ScimUsersService {
     await this.write(context, async (manager) => {
       const row = await this.find(manager, context.orgId, id, true);
       const current = await this.represent(manager, row, context.baseUrl);
-      if (!ifMatchAdmits(ifMatch, (current.meta as { version: string }).version)) {
-        throw ScimError.versionMismatch();
-      }
+      refuseStale(ifMatch, current);
       await manager.query(
         `UPDATE users SET status = 'disabled', scim_deleted_at = now(), updated_at = now()
           WHERE id = $1`,
@@ -178,9 +165,7 @@ export class ScimUsersService {
     await this.write(context, async (manager) => {
       const row = await this.find(manager, context.orgId, id, true);
       const current = await this.represent(manager, row, context.baseUrl);
-      if (!ifMatchAdmits(ifMatch, (current.meta as { version: string }).version)) {
-        throw ScimError.versionMismatch();
-      }
+      refuseStale(ifMatch, current);
       const fields = next(current);
       await this.refuseTaken(manager, context.orgId, fields, row.id);
       await updateUser(manager, row.id, fields);
@@ -292,19 +277,6 @@ export class ScimUsersService {
     const groups = await groupsOf(manager, [row.id]);
 
     return toScimUser(row, groups.get(row.id) ?? [], baseUrl);
-  }
-
-  private async count(orgId: string, filter: ScimFilter | undefined): Promise<number> {
-    const compiled = filter
-      ? filterToSql(filter, USER_COLUMNS, 2)
-      : { sql: 'true', parameters: [] };
-    const [row]: { total: string }[] = await this.dataSource.query(
-      `SELECT count(*) AS total FROM users u
-        WHERE u.org_id = $1 AND u.scim_deleted_at IS NULL AND ${compiled.sql}`,
-      [orgId, ...compiled.parameters],
-    );
-
-    return Number(row.total);
   }
 
   private event(
